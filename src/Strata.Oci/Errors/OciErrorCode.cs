@@ -27,6 +27,8 @@ public sealed class OciErrorCode
     public static readonly OciErrorCode TagInvalid = new("TAG_INVALID", "manifest tag did not match URI", 400);
     public static readonly OciErrorCode RangeInvalid = new("BLOB_UPLOAD_INVALID", "requested range not satisfiable", 416);
     public static readonly OciErrorCode ManifestTooLarge = new("MANIFEST_INVALID", "manifest too large", 413);
+    public static readonly OciErrorCode PaginationNumberInvalid = new("PAGINATION_NUMBER_INVALID", "invalid number of results requested", 400);
+    public static readonly OciErrorCode Unknown = new("UNKNOWN", "unknown error", 500);
     public static readonly OciErrorCode Unavailable = new("UNAVAILABLE", "service unavailable", 503);
 
     private OciErrorCode(string code, string message, int httpStatus)

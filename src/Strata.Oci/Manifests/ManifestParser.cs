@@ -20,6 +20,20 @@ public static class ManifestParser
 
     public static ManifestDocument Parse(ReadOnlySpan<byte> content, string? contentType)
     {
+        try
+        {
+            return ParseCore(content, contentType);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement throws this for strings it cannot transcode (invalid UTF-8, lone
+            // surrogate escapes): still bad client input, so MANIFEST_INVALID rather than a 500.
+            throw Invalid($"manifest has invalid text: {e.Message}");
+        }
+    }
+
+    private static ManifestDocument ParseCore(ReadOnlySpan<byte> content, string? contentType)
+    {
         var headerType = NormalizeContentType(contentType);
         if (headerType is MediaTypes.DockerSchema1 or MediaTypes.DockerSchema1Signed)
         {
@@ -31,6 +45,14 @@ public static class ManifestParser
         {
             var reader = new Utf8JsonReader(content, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
             json = JsonDocument.ParseValue(ref reader);
+
+            // ParseValue stops after the first value; anything but whitespace after it must be
+            // refused, or two parsers could read different documents from the same bytes.
+            if (reader.Read())
+            {
+                json.Dispose();
+                throw Invalid("manifest has data after the JSON document");
+            }
         }
         catch (JsonException e)
         {
@@ -157,8 +179,13 @@ public static class ManifestParser
         }
 
         Platform? platform = null;
-        if (element.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
+        if (element.TryGetProperty("platform", out var p) && p.ValueKind != JsonValueKind.Null)
         {
+            if (p.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid($"{where} platform must be an object");
+            }
+
             platform = new Platform(
                 OptionalString(p, "os") ?? "",
                 OptionalString(p, "architecture") ?? "",
@@ -171,9 +198,14 @@ public static class ManifestParser
 
     private static Dictionary<string, string>? ParseAnnotations(JsonElement element)
     {
-        if (!element.TryGetProperty("annotations", out var a) || a.ValueKind != JsonValueKind.Object)
+        if (!element.TryGetProperty("annotations", out var a) || a.ValueKind == JsonValueKind.Null)
         {
             return null;
+        }
+
+        if (a.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("'annotations' must be an object of strings");
         }
 
         var map = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every Strata test. Installs what the tests need (real clients from Debian) when missing.
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Upload]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-test-prerequisites.sh
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+# --blame-hang-timeout: a hung test fails the run with a dump instead of eating CI's 90 minutes.
+dotnet test Strata.slnx -c Release --blame-hang-timeout 10m "$@" 2>&1 | tee "$results/log" || status=$?
+
+# One plain closing line for CI: the sum over all test projects.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$results/log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$results/log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$results/log" | awk '{s+=$2} END {print s+0}')
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

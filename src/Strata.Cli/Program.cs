@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Strata.Cli.Commands;
+
+var root = new RootCommand("Strata: an OCI registry that publishes images as a CernVM-FS repository.");
+root.Subcommands.Add(ServeCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,107 @@
+using Strata.Metadata.Contracts;
+using Strata.Oci.Digests;
+using Strata.Oci.Errors;
+using Strata.Storage;
+
+namespace Strata.Registry.Uploads;
+
+public sealed partial class UploadService
+{
+    /// <summary>
+    /// Closes an upload (PUT <c>?digest=</c>), with an optional last chunk in the body. The blob
+    /// becomes visible only after its digest matched; a mismatch discards the upload.
+    /// </summary>
+    public async Task<BlobRecord> CompleteAsync(string repository, Guid id, Digest expected, Stream body, ChunkRange? range, long? contentLength, CancellationToken cancellationToken)
+    {
+        await RequireSessionAsync(repository, id, cancellationToken).ConfigureAwait(false);
+        var state = await states.EnterAsync(id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var size = await StoredSizeAsync(id, cancellationToken).ConfigureAwait(false);
+            if (contentLength is not 0)
+            {
+                CheckRange(range, contentLength, size);
+                size = await AppendLockedAsync(id, state, body, size, cancellationToken).ConfigureAwait(false);
+            }
+
+            await EnsureHashAtAsync(id, state, expected.Algorithm, size, cancellationToken).ConfigureAwait(false);
+            var actual = Digest.FromHash(expected.Algorithm, state.Hash!.GetCurrentHash());
+            if (actual != expected)
+            {
+                await DiscardAsync(id, cancellationToken).ConfigureAwait(false);
+                throw new RegistryException(OciErrorCode.DigestInvalid, $"upload digest is {actual}, not {expected}", new { expected = expected.ToString(), actual = actual.ToString() });
+            }
+
+            var blob = await CommitBlobAsync(repository, id, expected, size, cancellationToken).ConfigureAwait(false);
+            await sessions.DeleteUploadAsync(id, cancellationToken).ConfigureAwait(false);
+            states.Remove(id);
+            return blob;
+        }
+        finally
+        {
+            states.Exit(state);
+        }
+    }
+
+    /// <summary>
+    /// A whole blob in one request (POST <c>?digest=</c> with a body). No session row is written:
+    /// the data goes to a fresh upload folder, is hashed while written, and is moved into place.
+    /// </summary>
+    public async Task<BlobRecord> PutMonolithicAsync(string repository, Digest expected, Stream body, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid();
+        var hash = expected.Algorithm.CreateHash();
+        using (hash)
+        {
+            long size;
+            try
+            {
+                await using var writer = await driver.OpenWriterAsync(BlobPaths.UploadData(id), append: false, cancellationToken).ConfigureAwait(false);
+                await StreamPump.CopyAsync(new DigestingStream(body, hash), writer, cancellationToken).ConfigureAwait(false);
+                await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                size = writer.Size;
+            }
+            catch
+            {
+                await driver.DeleteAsync(BlobPaths.Upload(id), CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
+            var actual = Digest.FromHash(expected.Algorithm, hash.GetCurrentHash());
+            if (actual != expected)
+            {
+                await driver.DeleteAsync(BlobPaths.Upload(id), CancellationToken.None).ConfigureAwait(false);
+                throw new RegistryException(OciErrorCode.DigestInvalid, $"upload digest is {actual}, not {expected}", new { expected = expected.ToString(), actual = actual.ToString() });
+            }
+
+            return await CommitBlobAsync(repository, id, expected, size, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Moves verified upload data to its content address (or drops it when the blob is already
+    /// stored: identical bytes), then links the blob to the repository. The link is written last,
+    /// so a crash in between leaves at worst unlinked bytes for GC, never a link without bytes.
+    /// </summary>
+    private async Task<BlobRecord> CommitBlobAsync(string repository, Guid id, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        var target = BlobPaths.Blob(digest);
+        var existing = await driver.StatAsync(target, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            if (size == 0 && await driver.StatAsync(BlobPaths.UploadData(id), cancellationToken).ConfigureAwait(false) is null)
+            {
+                await driver.PutAsync(target, Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await driver.MoveAsync(BlobPaths.UploadData(id), target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await driver.DeleteAsync(BlobPaths.Upload(id), cancellationToken).ConfigureAwait(false);
+        var blob = new BlobRecord(digest, size, time.GetUtcNow());
+        await links.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+        return blob;
+    }
+}

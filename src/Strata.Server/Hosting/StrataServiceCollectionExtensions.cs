@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Strata.Metadata.Contracts;
+using Strata.Metadata.Sqlite;
+using Strata.Registry;
+using Strata.Registry.Blobs;
+using Strata.Registry.Manifests;
+using Strata.Registry.Tags;
+using Strata.Registry.Uploads;
+using Strata.Storage.Drivers;
+using Strata.Storage.FileSystem;
+
+namespace Strata.Server.Hosting;
+
+/// <summary>The composition root: which driver and store back the registry, and its services.</summary>
+public static class StrataServiceCollectionExtensions
+{
+    public static IServiceCollection AddStrataRegistry(this IServiceCollection services, IConfiguration configuration, StrataOptions options)
+    {
+        var data = Path.GetFullPath(options.Data);
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<RegistryOptions>()
+            .Bind(configuration.GetSection(RegistryOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Embedded defaults: blobs in <data>/storage, metadata in <data>/strata.db.
+        services.AddSingleton<IBlobDriver>(_ => new FileSystemBlobDriver(Path.Combine(data, "storage")));
+        services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(Path.Combine(data, "strata.db"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<IBlobLinkStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<IManifestStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<ITagStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<IUploadSessionStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMetadataStore>());
+
+        services.AddSingleton<UploadStates>();
+        services.AddSingleton<UploadService>();
+        services.AddSingleton<BlobService>();
+        services.AddSingleton<ManifestService>();
+        services.AddSingleton<ListingService>();
+        services.AddHostedService(sp => new StorageInitializer(data, sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<IBlobDriver>()));
+        return services;
+    }
+}
