@@ -79,7 +79,7 @@ public sealed class RepositoryReaderTamperTests
         var path = Path.Combine(repo.Path, ".cvmfspublished");
         var letter = Strata.Cvmfs.Signing.SignedLetter.Parse(File.ReadAllBytes(path));
         var text = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(letter.Text.Span).Replace("D240", "D999", StringComparison.Ordinal));
-        File.WriteAllBytes(path, Strata.Cvmfs.Signing.SignedLetter.Compose(text, Strata.Cvmfs.Signing.SignedLetter.HashLineFor(text, Objects.ContentHashAlgorithm.Sha1), letter.Signature.Span));
+        File.WriteAllBytes(path, Strata.Cvmfs.Signing.SignedLetter.Compose(text, Strata.Cvmfs.Signing.SignedLetter.HashLineFor(text, Strata.Cvmfs.Objects.ContentHashAlgorithm.Sha1), letter.Signature.Span));
 
         var error = await OpenExpectingFailureAsync(repo.Path);
 
@@ -128,7 +128,7 @@ public sealed class RepositoryReaderTamperTests
     public async Task Whitelist_that_does_not_list_the_certificate_is_refused()
     {
         using var repo = TestVectors.CopyRepo();
-        ReplaceWhitelist(repo.Path, w => w with { Fingerprints = [Objects.ContentHash.Parse("0000000000000000000000000000000000000001")] });
+        ReplaceWhitelist(repo.Path, w => w with { Fingerprints = [Strata.Cvmfs.Objects.ContentHash.Parse("0000000000000000000000000000000000000001")] });
 
         var error = await OpenExpectingFailureAsync(repo.Path);
 

@@ -40,6 +40,14 @@ internal static class TestVectors
         return output.ToArray();
     }
 
+    /// <summary>Decompresses an object (e.g. a catalog) into <paramref name="directory"/> and returns the file path.</summary>
+    public static string ExtractObject(string relative, string directory)
+    {
+        var path = System.IO.Path.Combine(directory, System.IO.Path.GetFileName(relative) + ".sqlite");
+        File.WriteAllBytes(path, DecompressObject(relative));
+        return path;
+    }
+
     /// <summary>Copies the repository to a fresh temporary directory (for tamper tests).</summary>
     public static TemporaryDirectory CopyRepo()
     {
