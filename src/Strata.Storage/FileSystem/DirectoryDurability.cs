@@ -15,6 +15,8 @@ internal static class DirectoryDurability
 {
     private const int ReadOnly = 0;
 
+    private static volatile bool _unavailable;
+
     /// <summary>
     /// Creates the parent directories of <paramref name="filePath"/> and returns the deepest one
     /// that already existed: the boundary up to which <see cref="FlushParents"/> must sync.
@@ -52,19 +54,27 @@ internal static class DirectoryDurability
     private static void FlushDirectory(string directory)
     {
         // Windows journals NTFS metadata itself and cannot open a directory this way.
-        if (OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows() || _unavailable)
         {
             return;
         }
 
-        var descriptor = Open(Encoding.UTF8.GetBytes(directory + "\0"), ReadOnly);
-        if (descriptor < 0)
+        try
         {
-            return;
-        }
+            var descriptor = Open(Encoding.UTF8.GetBytes(directory + "\0"), ReadOnly);
+            if (descriptor < 0)
+            {
+                return;
+            }
 
-        _ = Fsync(descriptor);
-        _ = Close(descriptor);
+            _ = Fsync(descriptor);
+            _ = Close(descriptor);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libc the runtime cannot bind by this name: data is still synced, names are not.
+            _unavailable = true;
+        }
     }
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
