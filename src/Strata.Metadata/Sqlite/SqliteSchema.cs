@@ -1,0 +1,119 @@
+namespace Strata.Metadata.Sqlite;
+
+/// <summary>
+/// The versioned schema of <see cref="SqliteMetadataStore"/>. Migrations are append-only: never edit a
+/// shipped one, add the next version instead. <c>schema_version</c> records every version applied.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Conventions, kept portable so the PostgreSQL store can mirror the same tables:
+/// timestamps are UTC unix milliseconds in INTEGER columns (sub-millisecond precision is dropped);
+/// digests are their <c>algorithm:hex</c> text; upload ids are GUID text ("D" format).
+/// Names compare with BINARY collation: byte order of UTF-8, which is ordinal order for the
+/// ASCII names OCI allows (PostgreSQL needs <c>COLLATE "C"</c> for the same order).
+/// </para>
+/// <para>
+/// Indexes follow the questions asked: tags and repositories page by their unique keys
+/// (<c>name &gt; @last ORDER BY name LIMIT n</c> is a range scan of the key index); referrers by
+/// (repository_id, subject_digest, digest), which also yields digest order; and garbage collection asks
+/// "is this blob / manifest referenced or linked anywhere?" through the digest-first indexes.
+/// </para>
+/// </remarks>
+internal static class SqliteSchema
+{
+    /// <summary>Every migration in order; <c>Version</c> is 1-based and contiguous.</summary>
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE repositories (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL COLLATE BINARY UNIQUE,
+                created_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE blobs (
+                digest TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE repository_blobs (
+                repository_id INTEGER NOT NULL REFERENCES repositories (id),
+                digest TEXT NOT NULL REFERENCES blobs (digest),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (repository_id, digest)
+            );
+            CREATE INDEX ix_repository_blobs_digest ON repository_blobs (digest);
+
+            CREATE TABLE manifests (
+                id INTEGER PRIMARY KEY,
+                repository_id INTEGER NOT NULL REFERENCES repositories (id),
+                digest TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                artifact_type TEXT,
+                size INTEGER NOT NULL,
+                subject_digest TEXT,
+                annotations_json TEXT,
+                content BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (repository_id, digest)
+            );
+            CREATE INDEX ix_manifests_referrers ON manifests (repository_id, subject_digest, digest);
+
+            CREATE TABLE manifest_blob_references (
+                manifest_id INTEGER NOT NULL REFERENCES manifests (id),
+                digest TEXT NOT NULL REFERENCES blobs (digest),
+                PRIMARY KEY (manifest_id, digest)
+            );
+            CREATE INDEX ix_manifest_blob_references_digest ON manifest_blob_references (digest, manifest_id);
+
+            CREATE TABLE manifest_manifest_references (
+                manifest_id INTEGER NOT NULL REFERENCES manifests (id),
+                child_digest TEXT NOT NULL,
+                PRIMARY KEY (manifest_id, child_digest)
+            );
+            CREATE INDEX ix_manifest_manifest_references_child ON manifest_manifest_references (child_digest, manifest_id);
+
+            CREATE TABLE tags (
+                repository_id INTEGER NOT NULL REFERENCES repositories (id),
+                name TEXT NOT NULL COLLATE BINARY,
+                manifest_id INTEGER NOT NULL REFERENCES manifests (id),
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (repository_id, name)
+            );
+            CREATE INDEX ix_tags_manifest ON tags (manifest_id);
+
+            -- The repository is kept by name, not id: starting an upload must not create a
+            -- repository (IRepositoryStore: only a blob link or a manifest does).
+            CREATE TABLE upload_sessions (
+                id TEXT PRIMARY KEY,
+                repository TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_upload_sessions_updated_at ON upload_sessions (updated_at);
+
+            -- AUTOINCREMENT: ids are never reused, even after the newest rows are deleted, so a
+            -- reader's "after id" cursor stays valid. Writes are serialized, so ids also commit in order.
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                repository TEXT NOT NULL,
+                digest TEXT,
+                tag TEXT,
+                media_type TEXT,
+                created_at INTEGER NOT NULL
+            );
+            """),
+    ];
+
+    public static int LatestVersion => Migrations[^1].Version;
+
+    public const string CreateVersionTable = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at INTEGER NOT NULL
+        )
+        """;
+}

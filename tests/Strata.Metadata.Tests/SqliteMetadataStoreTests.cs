@@ -1,0 +1,144 @@
+using Microsoft.Data.Sqlite;
+using Strata.Metadata.Contracts;
+using Strata.Metadata.Sqlite;
+
+namespace Strata.Metadata.Tests;
+
+/// <summary>The conformance suite on SQLite, plus what only SQLite has (pragmas, schema, files).</summary>
+public sealed class SqliteMetadataStoreTests : MetadataStoreConformanceTests
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("strata-metadata-").FullName;
+
+    private string DatabasePath => Path.Combine(_directory, "metadata.db");
+
+    protected override async Task<IMetadataStore> CreateStoreAsync()
+    {
+        var store = new SqliteMetadataStore(DatabasePath, Clock);
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Database_is_in_WAL_mode_with_the_latest_schema_version()
+    {
+        await using var connection = await OpenRawAsync();
+
+        Assert.Equal("wal", await ScalarAsync<string>(connection, "PRAGMA journal_mode"));
+        Assert.Equal(SqliteSchema.LatestVersion, await ScalarAsync<long>(connection, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(SqliteSchema.Migrations.Count, await ScalarAsync<long>(connection, "SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Schema_has_the_indexes_lookups_and_gc_rely_on()
+    {
+        await using var connection = await OpenRawAsync();
+
+        string[] expected =
+        [
+            "ix_repository_blobs_digest",
+            "ix_manifests_referrers",
+            "ix_manifest_blob_references_digest",
+            "ix_manifest_manifest_references_child",
+            "ix_tags_manifest",
+            "ix_upload_sessions_updated_at",
+        ];
+        foreach (var index in expected)
+        {
+            Assert.Equal(1L, await ScalarAsync<long>(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '{index}'"));
+        }
+    }
+
+    [Theory]
+    [InlineData("SELECT t.name FROM repositories r JOIN tags t ON t.repository_id = r.id WHERE r.name = 'r' AND t.name > 'v1' ORDER BY t.name LIMIT 100")]
+    [InlineData("SELECT m.digest FROM repositories r JOIN tags t ON t.repository_id = r.id JOIN manifests m ON m.id = t.manifest_id WHERE r.name = 'r' AND t.name = 'latest'")]
+    [InlineData("SELECT name FROM repositories WHERE name > 'a' ORDER BY name LIMIT 100")]
+    [InlineData("SELECT m.digest FROM repositories r JOIN manifests m ON m.repository_id = r.id WHERE r.name = 'r' AND m.subject_digest = 'sha256:x' ORDER BY m.digest")]
+    [InlineData("SELECT 1 FROM manifest_blob_references WHERE digest = 'sha256:x'")]
+    [InlineData("SELECT 1 FROM manifest_manifest_references WHERE child_digest = 'sha256:x'")]
+    [InlineData("SELECT 1 FROM repository_blobs WHERE digest = 'sha256:x'")]
+    [InlineData("SELECT id FROM outbox WHERE id > 5 ORDER BY id LIMIT 10")]
+    public async Task Hot_queries_use_an_index_without_scanning_or_sorting(string query)
+    {
+        await using var connection = await OpenRawAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + query;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.NotEmpty(plan);
+        Assert.All(plan, step => Assert.StartsWith("SEARCH", step, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_closes_every_connection_so_the_wal_file_is_removed()
+    {
+        await PushImageAsync("r", "img", "latest");
+        Assert.NotNull(await Store.GetManifestByTagAsync("r", "latest", Ct));
+        Assert.True(File.Exists(DatabasePath + "-wal"));
+
+        await Store.DisposeAsync();
+
+        // SQLite checkpoints and deletes the WAL when the last connection to the file closes.
+        Assert.False(File.Exists(DatabasePath + "-wal"));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_refuses_a_database_from_a_newer_version()
+    {
+        await using (var connection = await OpenRawAsync())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO schema_version (version, applied_at) VALUES ({SqliteSchema.LatestVersion + 1}, 0)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new SqliteMetadataStore(DatabasePath, Clock);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Using_a_store_before_InitializeAsync_throws()
+    {
+        await using var store = new SqliteMetadataStore(Path.Combine(_directory, "other.db"), Clock);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.ListRepositoriesAsync(null, 10, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.LinkBlobAsync("r", TestData.Blob("x"), Ct));
+    }
+
+    [Fact]
+    public async Task Using_a_disposed_store_throws()
+    {
+        await Store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.ListRepositoriesAsync(null, 10, Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.LinkBlobAsync("r", TestData.Blob("x"), Ct));
+    }
+
+    private async Task<SqliteConnection> OpenRawAsync()
+    {
+        // Pooling off: a pooled test connection would keep the file open after the test.
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<T> ScalarAsync<T>(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
