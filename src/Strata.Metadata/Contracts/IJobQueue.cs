@@ -1,0 +1,49 @@
+namespace Strata.Metadata.Contracts;
+
+/// <summary>
+/// A durable job queue in the metadata store, safe for several workers and (with PostgreSQL)
+/// several replicas: a job is leased by one worker at a time, and a lease that is not renewed
+/// expires so another worker takes the job over. Outbox consumers keep their position here too.
+/// </summary>
+public interface IJobQueue
+{
+    /// <summary>
+    /// Queues a job unless one with the same kind and key is queued or running; in that case the
+    /// existing one is kept, except that a queued job gets the newer payload. Returns the job id.
+    /// A key whose last job has ended (succeeded or failed) gets a new job.
+    /// </summary>
+    Task<long> EnqueueAsync(string kind, string key, string payload, DateTimeOffset notBefore, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases the oldest due job of one of <paramref name="kinds"/>: queued with NotBefore ≤ now, or
+    /// running with an expired lease. Marks it running, owned by <paramref name="owner"/> until now +
+    /// <paramref name="leaseDuration"/>, and counts an attempt. Null when nothing is due.
+    /// </summary>
+    Task<JobRecord?> LeaseAsync(IReadOnlyCollection<string> kinds, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Extends a lease the owner still holds; false when it was lost (expired and taken over), and the worker must stop.</summary>
+    Task<bool> RenewAsync(long id, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Marks the job succeeded with its result, if <paramref name="owner"/> still holds it.</summary>
+    Task<bool> CompleteAsync(long id, string owner, string? result, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a failure, if <paramref name="owner"/> still holds the lease: with
+    /// <paramref name="retryAt"/> the job is queued again for then, without it the job fails for good.
+    /// </summary>
+    Task<bool> FailAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
+
+    Task<JobRecord?> GetJobAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The newest job of a kind and key, whatever its state, or null.</summary>
+    Task<JobRecord?> GetLatestJobAsync(string kind, string key, CancellationToken cancellationToken);
+
+    /// <summary>Jobs of a kind, newest first, optionally only in one state.</summary>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string kind, JobState? state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The last outbox event id a consumer has processed (0 when it never ran).</summary>
+    Task<long> GetOutboxCursorAsync(string consumer, CancellationToken cancellationToken);
+
+    /// <summary>Moves a consumer's position forward (never backward).</summary>
+    Task SetOutboxCursorAsync(string consumer, long eventId, CancellationToken cancellationToken);
+}
