@@ -30,6 +30,20 @@ public readonly record struct ObjectId(ContentHash Hash, ObjectKind Kind)
         }
     }
 
+    /// <summary>
+    /// The name of the copy a repository with manifest field <c>A</c> = yes keeps in its root, so the
+    /// root catalog, certificate and history can be fetched when <c>data/</c> is protected
+    /// (cvmfs <c>MakeAlternativePath</c>): <c>.cvmfsalt-&lt;hex&gt;[-algorithm]&lt;suffix&gt;</c>.
+    /// </summary>
+    public string AlternativePath
+    {
+        get
+        {
+            var suffix = Kind.Suffix();
+            return ".cvmfsalt-" + Hash + (suffix == '\0' ? string.Empty : suffix.ToString());
+        }
+    }
+
     /// <summary>Parses a path such as <c>data/ab/cdef…-shake128P</c>.</summary>
     public static bool TryParsePath([NotNullWhen(true)] string? path, out ObjectId id)
     {

@@ -105,6 +105,14 @@ public sealed partial class ObjectNamingTests
         Assert.EndsWith("-shake128", hash.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Alternative_path_is_the_hash_with_suffixes_behind_a_cvmfsalt_prefix()
+    {
+        var id = new ObjectId(ContentHash.Parse("66ac3168a1a826b7260d71db9850c593c7d6bd88"), ObjectKind.Certificate);
+
+        Assert.Equal(".cvmfsalt-66ac3168a1a826b7260d71db9850c593c7d6bd88X", id.AlternativePath);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("d6d19aeabf6e6114b624c3ee335db87cfc7fed9")]
