@@ -1,0 +1,3 @@
+namespace Strata.Server.Tests.Infrastructure;
+
+public sealed record Platform(string Os, string Architecture);
