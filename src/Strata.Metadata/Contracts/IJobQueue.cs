@@ -12,6 +12,21 @@ public interface IJobQueue
     /// existing one is kept, except that a queued job gets the newer payload. Returns the job id.
     /// A key whose last job has ended (succeeded or failed) gets a new job.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// A queued job that gets a newer payload runs at the earlier of its own NotBefore and
+    /// <paramref name="notBefore"/>: a new request is never postponed by an older one's backoff.
+    /// </para>
+    /// <para>
+    /// A running job keeps the payload it was leased with, but a request with a different payload is
+    /// not lost: it is held as a follow-up (the latest one wins, at the earliest NotBefore asked). When
+    /// the running job ends (succeeded, or failed for good) the follow-up becomes a new queued job;
+    /// when the job goes back to the queue instead (a retry, or an expired lease taken over) the
+    /// follow-up's payload replaces its payload as for a queued job. An enqueue with the running
+    /// job's own payload and no follow-up pending asks for nothing new and changes nothing. The id
+    /// returned is the running job's; the follow-up gets its id when it is queued.
+    /// </para>
+    /// </remarks>
     Task<long> EnqueueAsync(string kind, string key, string payload, DateTimeOffset notBefore, CancellationToken cancellationToken);
 
     /// <summary>
@@ -19,12 +34,25 @@ public interface IJobQueue
     /// running with an expired lease. Marks it running, owned by <paramref name="owner"/> until now +
     /// <paramref name="leaseDuration"/>, and counts an attempt. Null when nothing is due.
     /// </summary>
+    /// <remarks>
+    /// Due jobs are taken in (NotBefore, Id) order, whether queued or with an expired lease. The lease
+    /// is owned by the <paramref name="owner"/> string alone, so each worker (process and slot) must
+    /// use one of its own. The returned record shows the job running, with this attempt counted.
+    /// </remarks>
     Task<JobRecord?> LeaseAsync(IReadOnlyCollection<string> kinds, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>Extends a lease the owner still holds; false when it was lost (expired and taken over), and the worker must stop.</summary>
+    /// <remarks>
+    /// An expired lease that nobody has taken over yet is still held: the owner may renew, complete or
+    /// fail it. The new lease runs until now + <paramref name="leaseDuration"/>.
+    /// </remarks>
     Task<bool> RenewAsync(long id, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>Marks the job succeeded with its result, if <paramref name="owner"/> still holds it.</summary>
+    /// <remarks>
+    /// The lease fields are cleared (they are set only while running); the error of an earlier failed
+    /// attempt is kept, so a job that needed retries still shows why.
+    /// </remarks>
     Task<bool> CompleteAsync(long id, string owner, string? result, CancellationToken cancellationToken);
 
     /// <summary>
@@ -33,6 +61,7 @@ public interface IJobQueue
     /// </summary>
     Task<bool> FailAsync(long id, string owner, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 
+    /// <summary>The job with this id, or null.</summary>
     Task<JobRecord?> GetJobAsync(long id, CancellationToken cancellationToken);
 
     /// <summary>The newest job of a kind and key, whatever its state, or null.</summary>

@@ -106,6 +106,49 @@ internal static class SqliteSchema
                 created_at INTEGER NOT NULL
             );
             """),
+        (2, """
+            -- state is JobState as its integer (0 queued, 1 running, 2 succeeded, 3 failed).
+            -- pending_payload / pending_not_before hold a follow-up request that arrived while the job
+            -- was running (IJobQueue.EnqueueAsync); lease_owner / lease_until are set only while running.
+            -- AUTOINCREMENT: ids never come back after the newest job is deleted, so "newest" stays id order.
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL COLLATE BINARY,
+                key TEXT NOT NULL COLLATE BINARY,
+                payload TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                not_before INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_until INTEGER,
+                error TEXT,
+                result TEXT,
+                pending_payload TEXT,
+                pending_not_before INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+
+            -- The invariant "one active job per (kind, key)", enforced by the database rather than trusted
+            -- to the callers; also the enqueue lookup.
+            CREATE UNIQUE INDEX ux_jobs_active ON jobs (kind, key) WHERE state IN (0, 1);
+
+            -- Leasing asks, per kind, "the oldest due job": queued by not_before, running by expired
+            -- lease_until. Partial, so the ended jobs that pile up over time cost these indexes nothing.
+            CREATE INDEX ix_jobs_queued ON jobs (kind, not_before) WHERE state = 0;
+            CREATE INDEX ix_jobs_leases ON jobs (kind, lease_until) WHERE state = 1;
+
+            -- The newest job of a key (status pages) and a kind's jobs by state, newest first; the rowid
+            -- at the end of each index entry gives id order without a sort.
+            CREATE INDEX ix_jobs_kind_key ON jobs (kind, key);
+            CREATE INDEX ix_jobs_kind_state ON jobs (kind, state);
+
+            CREATE TABLE outbox_cursors (
+                consumer TEXT PRIMARY KEY,
+                event_id INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
