@@ -127,14 +127,44 @@ public sealed partial class Catalog : IDisposable
         }
     }
 
-    /// <summary>Every row, in storage order (for checks and catalog rewrites).</summary>
-    public IReadOnlyList<CatalogEntry> ListAll()
+    /// <summary>Every row, in storage order, all in memory (fine for tests and small catalogs).</summary>
+    public IReadOnlyList<CatalogEntry> ListAll() => EnumerateEntries().ToList();
+
+    /// <summary>
+    /// Every row, in storage order, read in pages so that memory stays bounded on catalogs with
+    /// hundreds of thousands of rows; other calls on this catalog may interleave between pages.
+    /// </summary>
+    public IEnumerable<CatalogEntry> EnumerateEntries(int pageSize = 1000)
     {
-        lock (_gate)
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        long after = long.MinValue;
+        while (true)
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT {_entryColumns} FROM catalog";
-            return ReadEntries(command);
+            List<CatalogEntry> page;
+            lock (_gate)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = $"SELECT {_entryColumns}, rowid FROM catalog WHERE rowid > $after ORDER BY rowid LIMIT $limit";
+                command.Parameters.AddWithValue("$after", after);
+                command.Parameters.AddWithValue("$limit", pageSize);
+                using var reader = command.ExecuteReader();
+                page = new List<CatalogEntry>(pageSize);
+                while (reader.Read())
+                {
+                    page.Add(ReadEntry(reader));
+                    after = reader.GetInt64(16);
+                }
+            }
+
+            foreach (var entry in page)
+            {
+                yield return entry;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
         }
     }
 

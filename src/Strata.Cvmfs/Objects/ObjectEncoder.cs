@@ -68,7 +68,7 @@ public sealed class ObjectEncoder : IAsyncDisposable
         using var output = new MemoryStream();
         var encoder = new ObjectEncoder(output, compression, algorithm);
         encoder.Write(content);
-        var result = encoder.CompleteAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var result = encoder.Complete();
         return (result, output.ToArray());
     }
 
@@ -93,6 +93,26 @@ public sealed class ObjectEncoder : IAsyncDisposable
         {
             _hashing.Write(content);
         }
+    }
+
+    /// <summary>Flushes the compressor and returns the object's hash and sizes (synchronous writes).</summary>
+    public EncodedObject Complete()
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        if (_zlib is not null)
+        {
+            _zlib.Dispose();
+            if (_contentSize == 0 && _hashing.BytesWritten == 0)
+            {
+                _hashing.Write(EmptyZlibStream);
+            }
+        }
+
+        _hashing.Flush();
+        var hash = _hasher.Finish();
+        _hasher.Dispose();
+        return new EncodedObject(hash, _contentSize, _hashing.BytesWritten);
     }
 
     /// <summary>Flushes the compressor and returns the object's hash and sizes.</summary>

@@ -82,7 +82,7 @@ public sealed partial class RepositoryReader
                 throw new CvmfsVerificationException(VerificationFailure.CatalogMismatch, $"Catalog {hash} has root prefix '{catalog.RootPrefix}', expected '{expectedPrefix}'.");
             }
 
-            foreach (var row in catalog.ListAll())
+            foreach (var row in catalog.EnumerateEntries())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (row.Kind != EntryKind.File || row.Flags.HasFlag(EntryFlags.External))

@@ -132,6 +132,21 @@ public sealed class CatalogReaderTests : IDisposable
         Assert.Equal([".cvmfscatalog", "big", "inner.txt", "level2"], names);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(73)]
+    [InlineData(1000)]
+    public void Paged_enumeration_returns_every_row_once_whatever_the_page_size(int pageSize)
+    {
+        using var catalog = Open(RootCatalog);
+
+        var keys = catalog.EnumerateEntries(pageSize).Select(e => e.Key).ToList();
+
+        Assert.Equal(74, keys.Count); // 22 + 1 + 43 + 7 + 1 rows by flags (1, 3, 4, 12, 68)
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+    }
+
     [Fact]
     public void Every_catalog_in_the_repository_opens_with_schema_2_5()
     {
