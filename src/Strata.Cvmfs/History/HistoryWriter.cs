@@ -21,13 +21,11 @@ public sealed class HistoryWriter : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
-    private readonly string _repositoryName;
     private bool _completed;
 
     private HistoryWriter(SqliteConnection connection, string repositoryName)
     {
         _connection = connection;
-        _repositoryName = repositoryName;
         _transaction = connection.BeginTransaction();
         foreach (var statement in CreateStatements)
         {
@@ -96,9 +94,6 @@ public sealed class HistoryWriter : IDisposable
             Close();
         }
     }
-
-    /// <summary>The repository the database is for.</summary>
-    public override string ToString() => _repositoryName;
 
     private void Close()
     {
