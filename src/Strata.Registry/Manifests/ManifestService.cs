@@ -5,6 +5,7 @@ using Strata.Oci.Digests;
 using Strata.Oci.Errors;
 using Strata.Oci.Manifests;
 using Strata.Oci.Names;
+using Strata.Registry.Jobs;
 
 namespace Strata.Registry.Manifests;
 
@@ -12,7 +13,7 @@ namespace Strata.Registry.Manifests;
 /// Manifest push, pull and delete. Manifests are stored byte-exact in metadata, with their
 /// references, in one transaction that also checks every descriptor they need is present.
 /// </summary>
-public sealed class ManifestService(IManifestStore manifests, ITagStore tags, IOptions<RegistryOptions> options, TimeProvider time)
+public sealed class ManifestService(IManifestStore manifests, ITagStore tags, IOptions<RegistryOptions> options, TimeProvider time, JobSignal signal)
 {
     /// <summary>
     /// Stores a pushed manifest under a tag or digest reference, plus any extra tags
@@ -55,6 +56,7 @@ public sealed class ManifestService(IManifestStore manifests, ITagStore tags, IO
             throw new RegistryException(OciErrorCode.ManifestBlobUnknown, $"manifest references unknown content: {string.Join(", ", missing)}", new { missing });
         }
 
+        signal.OutboxChanged();
         return new StoredManifest(digest, document.Subject?.Digest, write.Tags);
     }
 
@@ -76,6 +78,8 @@ public sealed class ManifestService(IManifestStore manifests, ITagStore tags, IO
         {
             throw new RegistryException(OciErrorCode.ManifestUnknown, detail: new { reference = reference.ToString() });
         }
+
+        signal.OutboxChanged();
     }
 
     public int MaxManifestBytes => options.Value.MaxManifestBytes;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Strata.Server.Cvmfs;
 using Strata.Server.Http;
 using Strata.Server.Oci;
 
@@ -58,8 +59,9 @@ public static class StrataServer
 
         builder.Services.AddStrataRegistry(configuration, options);
         var app = builder.Build();
-        app.UseMiddleware<OciErrorMiddleware>();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
         OciEndpoints.Map(app);
+        CvmfsEndpoints.Map(app);
         HealthEndpoints.Map(app);
         return app;
     }

@@ -4,6 +4,7 @@ using Strata.Metadata.Contracts;
 using Strata.Metadata.Sqlite;
 using Strata.Registry;
 using Strata.Registry.Blobs;
+using Strata.Registry.Jobs;
 using Strata.Registry.Manifests;
 using Strata.Registry.Tags;
 using Strata.Registry.Uploads;
@@ -34,13 +35,22 @@ public static class StrataServiceCollectionExtensions
         services.AddSingleton<ITagStore>(sp => sp.GetRequiredService<IMetadataStore>());
         services.AddSingleton<IUploadSessionStore>(sp => sp.GetRequiredService<IMetadataStore>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IMetadataStore>());
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<IMetadataStore>());
 
+        services.AddOptions<JobWorkerOptions>()
+            .Bind(configuration.GetSection(JobWorkerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<JobSignal>();
         services.AddSingleton<UploadStates>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<BlobService>();
         services.AddSingleton<ManifestService>();
         services.AddSingleton<ListingService>();
         services.AddHostedService(sp => new StorageInitializer(data, sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<IBlobDriver>()));
+        // Registered after the initializer: hosted services start in order, so workers find the schema ready.
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<JobWorker>();
         return services;
     }
 }
