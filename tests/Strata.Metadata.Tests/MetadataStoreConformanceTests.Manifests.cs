@@ -153,7 +153,7 @@ public abstract partial class MetadataStoreConformanceTests
     }
 
     [Fact]
-    public async Task DeleteManifest_removes_it_and_its_tags_with_one_ManifestDeleted()
+    public async Task DeleteManifest_removes_it_and_its_tags_with_a_TagDeleted_per_tag_then_ManifestDeleted()
     {
         var manifest = await PushImageAsync("r", "img", "latest", "v1");
         var kept = await PushImageAsync("r", "kept", "stable");
@@ -167,7 +167,11 @@ public abstract partial class MetadataStoreConformanceTests
         AssertSameManifest(kept, await Store.GetManifestByTagAsync("r", "stable", Ct));
         Assert.True(await Store.RepositoryExistsAsync("r", Ct));
         Assert.Equal(
-            [(OutboxEventKinds.ManifestDeleted, "r", manifest.Digest.ToString(), null)],
+            [
+                (OutboxEventKinds.TagDeleted, "r", manifest.Digest.ToString(), "latest"),
+                (OutboxEventKinds.TagDeleted, "r", manifest.Digest.ToString(), "v1"),
+                (OutboxEventKinds.ManifestDeleted, "r", manifest.Digest.ToString(), null),
+            ],
             await ReadEventSummariesAsync(before));
     }
 

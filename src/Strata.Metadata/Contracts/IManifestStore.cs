@@ -20,7 +20,8 @@ public interface IManifestStore
 
     /// <summary>
     /// Deletes the manifest, every tag pointing at it and its references, with a
-    /// <see cref="OutboxEventKinds.ManifestDeleted"/> event. False when it did not exist.
+    /// <see cref="OutboxEventKinds.TagDeleted"/> event per removed tag (carrying the manifest's
+    /// digest) followed by a <see cref="OutboxEventKinds.ManifestDeleted"/> event. False when it did not exist.
     /// </summary>
     Task<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken);
 

@@ -94,8 +94,25 @@ public sealed partial class SqliteMetadataStore
                     mediaType = reader.GetString(1);
                 }
 
+                // Each removed tag gets its own event, so consumers (publication) need not know
+                // which tags pointed here.
+                var removedTags = new List<string>();
+                using (var tags = transaction.Command("SELECT name FROM tags WHERE manifest_id = @id ORDER BY name").With("@id", manifestId))
+                using (var reader = tags.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        removedTags.Add(reader.GetString(0));
+                    }
+                }
+
                 // Children first: foreign keys (no cascades, so every removal is visible here) forbid the reverse.
                 transaction.Execute("DELETE FROM tags WHERE manifest_id = @id", ("@id", manifestId));
+                foreach (var tag in removedTags)
+                {
+                    AppendEvent(transaction, OutboxEventKinds.TagDeleted, repository, digest.ToString(), tag, mediaType);
+                }
+
                 transaction.Execute("DELETE FROM manifest_blob_references WHERE manifest_id = @id", ("@id", manifestId));
                 transaction.Execute("DELETE FROM manifest_manifest_references WHERE manifest_id = @id", ("@id", manifestId));
                 transaction.Execute("DELETE FROM manifests WHERE id = @id", ("@id", manifestId));
