@@ -100,6 +100,21 @@ public sealed partial class RepositoryClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="GetRevisionAsync"/>, with a reference taken so the revision cannot be closed
+    /// by a concurrent switch while the caller uses it; release it with <see cref="RevisionView.ReleaseAsync"/>.
+    /// </summary>
+    public async Task<RevisionView> AcquireRevisionAsync(CancellationToken cancellationToken)
+    {
+        var view = await GetRevisionAsync(cancellationToken).ConfigureAwait(false);
+        while (!view.TryAddReference())
+        {
+            view = Current;
+        }
+
+        return view;
+    }
+
     /// <summary>Checks the mirrors for a newer revision now, and switches to it when there is one.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
