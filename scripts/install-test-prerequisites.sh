@@ -4,7 +4,7 @@
 # Does nothing when they are already there.
 set -euo pipefail
 need=()
-for pair in skopeo:skopeo umoci:umoci podman:podman docker-registry:docker-registry; do
+for pair in skopeo:skopeo umoci:umoci podman:podman buildah:buildah containerd:containerd docker-registry:docker-registry; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 if [ ${#need[@]} -eq 0 ]; then
