@@ -3,4 +3,6 @@ using Strata.Cli.Commands;
 
 var root = new RootCommand("Strata: an OCI registry that publishes images as a CernVM-FS repository.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(MountCommand.Create());
+root.Subcommands.Add(CheckoutCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -35,4 +35,13 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "getgid")]
     public static partial uint GetGid();
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int LChown(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Link(string existing, string created);
+
+    [LibraryImport("libc", EntryPoint = "lsetxattr", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int LSetXattr(string path, string name, byte[] value, nint size, int flags);
 }
