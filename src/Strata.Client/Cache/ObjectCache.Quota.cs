@@ -101,7 +101,8 @@ public sealed partial class ObjectCache
             _totalBytes += length;
         }
 
-        EnforceQuota();
+        // The entry just added is about to be opened: never evict it in the same breath.
+        EnforceQuota(key);
     }
 
     private void Touch(string key, string path, long length)
@@ -176,7 +177,7 @@ public sealed partial class ObjectCache
         }
     }
 
-    private void EnforceQuota()
+    private void EnforceQuota(string protectedKey)
     {
         var quota = _options.QuotaBytes;
         if (quota <= 0 || UsedBytes <= quota)
@@ -203,7 +204,7 @@ public sealed partial class ObjectCache
                     break;
                 }
 
-                if (_pins.ContainsKey(key))
+                if (_pins.ContainsKey(key) || key == protectedKey)
                 {
                     continue;
                 }

@@ -122,6 +122,9 @@ public sealed class TreeCheckout
                 case EntryKind.Symlink:
                     File.CreateSymbolicLink(path, entry.SymlinkTarget!);
                     Own(path, entry);
+
+                    // AT_FDCWD, AT_SYMLINK_NOFOLLOW: the link's own times, never its target's.
+                    _ = LibC.UtimensAt(-100, path, [entry.Row.Mtime, 0, entry.Row.Mtime, 0], 0x100);
                     _symlinks++;
                     break;
                 default:

@@ -44,4 +44,7 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "lsetxattr", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int LSetXattr(string path, string name, byte[] value, nint size, int flags);
+
+    [LibraryImport("libc", EntryPoint = "utimensat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int UtimensAt(int directory, string path, long[] times, int flags);
 }
