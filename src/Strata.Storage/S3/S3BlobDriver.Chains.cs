@@ -109,8 +109,10 @@ public sealed partial class S3BlobDriver
 
     /// <summary>
     /// Adds to <paramref name="chain"/> (the head, at least) the candidates that continue it without
-    /// a gap, in offset order. Anything after a gap is not part of the object: a writer that
-    /// crashed between two segments cannot leave one, but a delete interrupted half way can.
+    /// a gap, in offset order. The driver's own operations never leave a gap (a writer replaces
+    /// or adds one segment per commit, even two racing writers only overwrite each other's
+    /// segment, and a delete removes the head first); a segment lost some other way ends the
+    /// object there rather than shifting later bytes to the wrong offsets.
     /// </summary>
     internal static void AppendContiguous(List<S3Segment> chain, IEnumerable<S3Segment> candidates)
     {

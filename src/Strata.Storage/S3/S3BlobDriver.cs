@@ -19,10 +19,12 @@ namespace Strata.Storage.S3;
 /// </code>
 /// <para>
 /// <b>Whole objects.</b> <see cref="PutAsync"/> streams through one buffer of
-/// <see cref="S3DriverOptions.PartSize"/>: content that fits is one PutObject, anything larger a
-/// multipart upload, part by part. Either way the object appears only when S3 has all of it
-/// (PutObject, CompleteMultipartUpload), replacing the old one atomically; a failed or cancelled
-/// put aborts its multipart upload, so there is never a partial object.
+/// <see cref="S3DriverOptions.PartSize"/> (or of the content's length, when a seekable stream
+/// says it is smaller): content that fits is one PutObject, anything larger a multipart upload,
+/// part by part. Either way the object appears only when S3 has all of it (PutObject,
+/// CompleteMultipartUpload), replacing the old one atomically; a failed or cancelled put aborts
+/// its multipart upload, so there is never a partial object. Reads are one GET (with a Range
+/// from the offset), streamed from the connection.
 /// </para>
 /// <para>
 /// <b>Appends (chains).</b> A resumable upload is appended by one writer per request, possibly on
@@ -54,10 +56,19 @@ namespace Strata.Storage.S3;
 /// <item><b>Keys:</b> '!' is not allowed in storage paths, so segment keys never clash with an
 /// object, and sort right after their head: a listing sees each head followed by its segments.</item>
 /// </list>
-/// Writes per chunk are linear: each byte is uploaded once, plus at most 5 MiB read back and
-/// rewritten when the previous chunk ended small, plus one server-side copy at the move.
-/// Appending to a plain object turns it into a chain head (a small one is read back, a larger one
-/// is copied onto itself with the marker added).
+/// The cost is linear: each byte is uploaded once, plus at most 5 MiB read back and rewritten
+/// when the previous chunk ended small, plus one server-side copy at the move. Appending to a
+/// plain object turns it into a chain head (a small one is read back, a larger one is copied
+/// onto itself with the marker added).
+/// </para>
+/// <para>
+/// <b>Why not the alternatives.</b> Keeping one multipart upload open across requests
+/// (distribution's S3 driver) leaves the bytes unreadable and the size unknowable to
+/// HeadObject until the upload completes, while the upload layer stats the data for the
+/// accepted size and reads it back to rebuild its hash on another replica. Folding every
+/// append into one object (UploadPartCopy of the object so far, plus the new part) keeps
+/// objects plain but copies everything already uploaded on every chunk: quadratic in the number
+/// of chunks. A chain needs nothing but S3, costs one extra listing on stat, and is copied once.
 /// </para>
 /// <para>
 /// Not supported: two writers appending to one path at the same time (the registry serializes an
@@ -156,6 +167,12 @@ public sealed partial class S3BlobDriver : IBlobDriver, IDisposable
         StoragePath.Validate(path);
         ArgumentNullException.ThrowIfNull(content);
         var key = ObjectKey(path);
+        if (content.CanSeek && content.Length - content.Position is >= 0 and var remaining && remaining < Options.PartSize
+            && await TryPutSmallAsync(key, content, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var partSize = Options.PartSize;
         var buffer = ArrayPool<byte>.Shared.Rent(partSize);
         var peek = new byte[1];
@@ -193,6 +210,35 @@ public sealed partial class S3BlobDriver : IBlobDriver, IDisposable
         {
             await upload.AbortAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Puts content whose length is known and under a part with a buffer of that length, not a
+    /// whole part: small objects (manifests, CernVM-FS catalogs and chunks) are the many, and
+    /// concurrent ones should not each hold a part buffer.
+    /// </summary>
+    /// <returns>False when the stream held more than its length said; it is then rewound.</returns>
+    private async Task<bool> TryPutSmallAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        var start = content.Position;
+        var expected = (int)(content.Length - start);
+        var buffer = ArrayPool<byte>.Shared.Rent(expected + 1);
+        try
+        {
+            var length = await content.ReadAtLeastAsync(buffer.AsMemory(0, expected + 1), expected + 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (length > expected)
+            {
+                content.Position = start;
+                return false;
+            }
+
+            await PutBufferAsync(key, buffer, length, generation: null, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {

@@ -15,10 +15,18 @@ public sealed class S3StorageException : IOException
     {
         Operation = operation;
         Key = key;
-        if (innerException is AmazonServiceException service)
+        switch (innerException)
         {
-            StatusCode = service.StatusCode == 0 ? null : service.StatusCode;
-            ErrorCode = service.ErrorCode;
+            case AmazonServiceException { StatusCode: not 0 } service:
+                StatusCode = service.StatusCode;
+                ErrorCode = service.ErrorCode;
+                IsTransient = service.StatusCode is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError
+                              || service.ErrorCode is "SlowDown" or "RequestTimeout" or "ServiceUnavailable" or "InternalError";
+                break;
+            case AmazonServiceException or HttpRequestException or IOException or TimeoutException or OperationCanceledException:
+                // No answer at all: connection refused or dropped, or the request timed out.
+                IsTransient = true;
+                break;
         }
     }
 
@@ -36,10 +44,10 @@ public sealed class S3StorageException : IOException
 
     /// <summary>
     /// True when trying again later may succeed (throttling, 5xx, no answer at all): the HTTP layer
-    /// answers 503 or TOOMANYREQUESTS rather than 500.
+    /// answers 503 or TOOMANYREQUESTS rather than 500. False for refusals (credentials, a missing
+    /// bucket) and for limits of this driver.
     /// </summary>
-    public bool IsTransient => StatusCode is null or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError
-                               || ErrorCode is "SlowDown" or "RequestTimeout" or "ServiceUnavailable";
+    public bool IsTransient { get; }
 
     internal static S3StorageException From(string operation, string key, Exception e)
     {

@@ -246,6 +246,22 @@ public sealed class S3ChainTests : IDisposable
     }
 
     [Fact]
+    public async Task Empty_upload_commits_an_empty_object_that_moves_as_one()
+    {
+        var driver = NewDriver();
+        await using (var writer = await driver.OpenWriterAsync("uploads/1/data", append: false, Ct))
+        {
+            await writer.CommitAsync(Ct);
+        }
+
+        Assert.Equal(0, (await driver.StatAsync("uploads/1/data", Ct))!.Size);
+        await driver.MoveAsync("uploads/1/data", "blobs/empty", Ct);
+
+        Assert.Equal(0, (await driver.StatAsync("blobs/empty", Ct))!.Size);
+        Assert.Empty(await ReadAllAsync(driver, "blobs/empty"));
+    }
+
+    [Fact]
     public void Copy_plan_splits_segments_over_5_GiB_and_refuses_small_inner_segments()
     {
         const long gib = 1L << 30;
