@@ -5,4 +5,5 @@ var root = new RootCommand("Strata: an OCI registry that publishes images as a C
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(MountCommand.Create());
 root.Subcommands.Add(CheckoutCommand.Create());
+root.Subcommands.Add(PublishCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -8,7 +8,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Server.Cvmfs;
 using Strata.Server.Http;
+using Strata.Server.Management;
 using Strata.Server.Oci;
+using Strata.Server.Publication;
 
 namespace Strata.Server.Hosting;
 
@@ -58,10 +60,12 @@ public static class StrataServer
         });
 
         builder.Services.AddStrataRegistry(configuration, options);
+        builder.Services.AddStrataPublication(configuration, options);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
         OciEndpoints.Map(app);
         CvmfsEndpoints.Map(app);
+        PublicationEndpoints.Map(app);
         HealthEndpoints.Map(app);
         return app;
     }
