@@ -122,6 +122,16 @@ public sealed class LayerTarReaderTests
     }
 
     [Fact]
+    public async Task Stream_ending_inside_the_last_padding_is_accepted_as_umoci_insert_writes_it()
+    {
+        // umoci 0.4.7 `insert`: the last file's 3 data bytes, then nothing (no padding, no end blocks).
+        var tar = TarFixtures.Concat(TarFixtures.Header("opt/", (byte)'5', 0), TarFixtures.Header("opt/hello", (byte)'0', 3), "hi\n"u8.ToArray());
+        var entries = await ReadAllAsync(tar);
+        Assert.Equal(["opt", "opt/hello"], entries.Select(e => e.Entry.Path));
+        Assert.Equal("hi\n", entries[1].Content);
+    }
+
+    [Fact]
     public async Task Corrupt_checksum_fails_the_layer()
     {
         var header = TarFixtures.Header("f", (byte)'0', 0);
