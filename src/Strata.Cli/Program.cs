@@ -6,4 +6,5 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(MountCommand.Create());
 root.Subcommands.Add(CheckoutCommand.Create());
 root.Subcommands.Add(PublishCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -15,8 +15,9 @@ namespace Strata.Publish.Layers;
 /// publisher never follows them.</item>
 /// <item>Sparse, multi-volume and unknown entry types fail the layer; a truncated entry or
 /// header fails it.</item>
-/// <item>A stream that ends exactly at a header boundary without end-of-archive blocks is accepted
-/// (umoci's <c>insert</c> writes such layers and Go's archive/tar, hence containerd and podman, accept them).</item>
+/// <item>A stream that ends at a header boundary, or inside the padding after the last file's data,
+/// without end-of-archive blocks is accepted (umoci's <c>insert</c> writes such layers and Go's
+/// archive/tar, hence containerd and podman, accept them).</item>
 /// </list>
 /// Only the current entry's data is readable (<see cref="OpenContent"/>); moving on skips the rest.
 /// </summary>
@@ -32,7 +33,14 @@ public sealed class LayerTarReader(Stream tar, LayerLimits limits) : IAsyncDispo
     /// <summary>Reads the next entry, or null at the end of the archive.</summary>
     public async ValueTask<LayerEntry?> NextAsync(CancellationToken cancellationToken)
     {
-        await SkipAsync(_remaining + _padding, cancellationToken).ConfigureAwait(false);
+        await SkipAsync(_remaining, cancellationToken).ConfigureAwait(false);
+        if (!await SkipPaddingAsync(_padding, cancellationToken).ConfigureAwait(false))
+        {
+            // umoci's `insert` ends a layer right after the last file's data, without padding or
+            // end-of-archive blocks; Go's archive/tar (containerd, podman) accepts that, so do we.
+            _ended = true;
+        }
+
         _remaining = _padding = 0;
         if (_ended)
         {
@@ -173,6 +181,23 @@ public sealed class LayerTarReader(Stream tar, LayerLimits limits) : IAsyncDispo
 
             buffer = buffer[n..];
         }
+    }
+
+    /// <summary>Skips block padding; false when the stream ended inside it.</summary>
+    private async ValueTask<bool> SkipPaddingAsync(long count, CancellationToken cancellationToken)
+    {
+        while (count > 0)
+        {
+            var n = await tar.ReadAsync(_block.AsMemory(0, (int)count), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            count -= n;
+        }
+
+        return true;
     }
 
     private async ValueTask SkipAsync(long count, CancellationToken cancellationToken)

@@ -44,6 +44,7 @@ public static class PublicationServiceCollectionExtensions
         {
             services.AddSingleton<IOutboxConsumer, PublicationConsumer>();
             services.AddSingleton<IJobHandler, PublishJobHandler>();
+            services.AddHostedService<WhitelistRenewalService>();
         }
 
         return services;
