@@ -90,6 +90,11 @@ internal sealed class FuseSession
                         }
 
                         // ENODEV: unmounted; EBADF: closed by us.
+                        if (errno != Errno.ENoDev && Environment.GetEnvironmentVariable("STRATA_FUSE_DEBUG") is { } debug)
+                        {
+                            File.AppendAllText(debug, $"fuse reader stopped: errno {errno}\n");
+                        }
+
                         return;
                     }
 

@@ -88,11 +88,6 @@ internal sealed partial class StrataFileSystem
             return;
         }
 
-        if (Environment.GetEnvironmentVariable("STRATA_FUSE_DEBUG") is { } debug)
-        {
-            File.AppendAllText(debug, $"read fh={handle} off={offset} size={size}\n");
-        }
-
         var buffer = FuseSession.Rent(FuseSession.OutHeaderSize + size);
         try
         {
