@@ -103,7 +103,7 @@ public sealed class TreeCheckout
             }
 
             var path = Path.Join(target, entry.Name);
-            if (Path.Exists(path) || File.ResolveLinkTarget(path, returnFinalTarget: false) is not null)
+            if (Occupied(path))
             {
                 throw new IOException($"{path} exists already (duplicate entry in the catalog?).");
             }
@@ -212,6 +212,13 @@ public sealed class TreeCheckout
         {
             _ = LibC.LChown(path, (uint)entry.Row.Uid, (uint)entry.Row.Gid);
         }
+    }
+
+    /// <summary>True when anything is at <paramref name="path"/>, a dangling symlink included (lstat, not stat).</summary>
+    private static bool Occupied(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists || Directory.Exists(path) || ((int)info.Attributes != -1 && info.Attributes.HasFlag(FileAttributes.ReparsePoint));
     }
 
     private static bool IsSafeName(string name) =>
