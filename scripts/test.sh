@@ -7,7 +7,15 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-prerequisites.sh
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+# Test fixtures start the project's PostgreSQL and S3 servers on demand (scripts/services);
+# stop them when the run ends, whatever its outcome.
+cleanup() {
+  rm -rf "$results"
+  for stop in scripts/services/stop-*.sh; do
+    [ -f "$stop" ] && bash "$stop" >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
 status=0
 # --blame-hang-timeout: a hung test fails the run with a dump instead of eating CI's 90 minutes.
 dotnet test Strata.slnx -c Release --blame-hang-timeout 10m "$@" 2>&1 | tee "$results/log" || status=$?
