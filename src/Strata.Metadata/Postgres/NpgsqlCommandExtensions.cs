@@ -19,6 +19,13 @@ internal static class NpgsqlCommandExtensions
         return command;
     }
 
+    /// <summary>Overrides the connection's command timeout (seconds; 0 waits without limit).</summary>
+    public static NpgsqlCommand WithTimeout(this NpgsqlCommand command, int seconds)
+    {
+        command.CommandTimeout = seconds;
+        return command;
+    }
+
     public static async Task<int> ExecuteAsync(this NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using (command)

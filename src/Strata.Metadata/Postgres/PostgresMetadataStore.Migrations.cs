@@ -5,6 +5,8 @@ namespace Strata.Metadata.Postgres;
 
 public sealed partial class PostgresMetadataStore
 {
+    private const int MigrationTimeoutSeconds = 600;
+
     /// <summary>The schema version this build creates and expects.</summary>
     public static int LatestSchemaVersion => PostgresSchema.LatestVersion;
 
@@ -41,8 +43,11 @@ public sealed partial class PostgresMetadataStore
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token).ConfigureAwait(false);
 
                 // The lock comes first: two "CREATE TABLE IF NOT EXISTS" racing each other can still fail.
+                // Waiting for it, and migrating, may take longer than a request's command timeout (a future
+                // migration may rewrite a large table), so both get MigrationTimeoutSeconds.
                 await transaction.Command("SELECT pg_advisory_xact_lock(@key)")
                     .With("@key", PostgresSchema.MigrationLockKey)
+                    .WithTimeout(MigrationTimeoutSeconds)
                     .ExecuteAsync(token).ConfigureAwait(false);
                 await transaction.Command(PostgresSchema.CreateVersionTable).ExecuteAsync(token).ConfigureAwait(false);
                 var current = await transaction.Command("SELECT COALESCE(MAX(version), 0) FROM schema_version")
@@ -60,7 +65,7 @@ public sealed partial class PostgresMetadataStore
                         continue;
                     }
 
-                    await transaction.Command(sql).ExecuteAsync(token).ConfigureAwait(false);
+                    await transaction.Command(sql).WithTimeout(MigrationTimeoutSeconds).ExecuteAsync(token).ConfigureAwait(false);
                     await transaction.Command("INSERT INTO schema_version (version, applied_at) VALUES (@version, @now)")
                         .With("@version", version)
                         .With("@now", timeProvider.GetUtcNow().ToUnixTimeMilliseconds())
