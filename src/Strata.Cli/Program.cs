@@ -7,4 +7,5 @@ root.Subcommands.Add(MountCommand.Create());
 root.Subcommands.Add(CheckoutCommand.Create());
 root.Subcommands.Add(PublishCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(MirrorCommand.Create());
 return await root.Parse(args).InvokeAsync();
