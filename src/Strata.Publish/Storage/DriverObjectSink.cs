@@ -15,16 +15,23 @@ namespace Strata.Publish.Storage;
 /// one sink every name is written at most once).
 /// </para>
 /// <para>
-/// Durability and speed. Every object is written with the driver's atomic, durable Put (temp
-/// file + fsync + rename on a filesystem, one PUT on S3), so an object that exists is always whole:
-/// "exists" is what the dedup above trusts, also after a power loss, which rules out writing
-/// objects without fsync and syncing later. What keeps thousands of small files from being paced
-/// by one fsync each is that <see cref="IPendingObject.CommitAsync"/> only queues the write:
-/// up to <see cref="DriverObjectSinkOptions.MaxConcurrentWrites"/> Puts run at once in the
-/// background, their fsyncs share journal commits, and the producer (decompression, chunking,
-/// zlib) never waits for the disk unless the queue is full. Nothing is reachable until the
-/// manifest names it, and <see cref="WriteRootFileAsync"/> first waits for every queued write
-/// (<see cref="FlushAsync"/>), so the manifest, written last, can only name complete objects.
+/// Durability: nothing is reachable until the manifest names it, and <see cref="WriteRootFileAsync"/>
+/// first waits for every queued write and makes it durable (<see cref="FlushAsync"/>), so the
+/// manifest, written last, can only name complete, durable objects. Writes are queued
+/// (<see cref="IPendingObject.CommitAsync"/> returns at once) and up to
+/// <see cref="DriverObjectSinkOptions.MaxConcurrentWrites"/> run in the background, so the
+/// producer (decompression, chunking, zlib) does not wait for storage.
+/// </para>
+/// <para>
+/// How objects are made durable. On S3 (any non-filesystem driver) each object is one durable
+/// Put. On the filesystem driver a Put is temp file + fsync + rename + directory fsync: measured
+/// on the test VM, 6,000 small files took 72 s with one Put at a time (12 ms each) and 17 s with
+/// 32 in flight. So there (Linux) objects are written with temp file + rename and no fsync, and
+/// one <c>syncfs</c> at <see cref="FlushAsync"/> makes all of them durable at once. The catch is
+/// dedup after a power loss: an unsynced object can exist with missing data. So "exists" is only
+/// trusted for objects last modified before the last completed barrier (a timestamp kept,
+/// durably, in <c>cvmfs-state/&lt;fqrn&gt;/synced-before</c>); a younger one is written again
+/// (same name, same bytes: harmless).
 /// </para>
 /// </remarks>
 public sealed class DriverObjectSink : IObjectSink
@@ -35,6 +42,10 @@ public sealed class DriverObjectSink : IObjectSink
     private readonly string _spoolDirectory;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<string, Task> _writes = new(StringComparer.Ordinal);
+    private readonly string? _directRoot;
+    private readonly string _markerPath;
+    private DateTime _trustedBeforeUtc = DateTime.MinValue;
+    private volatile bool _unsynced;
     private long _objectsStored, _bytesStored, _objectsDeduplicated, _bytesDeduplicated;
 
     public DriverObjectSink(IBlobDriver driver, string repositoryName, DriverObjectSinkOptions? options = null)
@@ -46,6 +57,24 @@ public sealed class DriverObjectSink : IObjectSink
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentWrites, 1);
         _spoolDirectory = _options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "strata-spool");
         _slots = new SemaphoreSlim(_options.MaxConcurrentWrites, _options.MaxConcurrentWrites);
+        _markerPath = "cvmfs-state/" + repositoryName + "/synced-before";
+        if (_options.UseFileSystemBarrier && driver is Strata.Storage.FileSystem.FileSystemBlobDriver fileSystem && FileSystemBarrier.IsSupported)
+        {
+            _directRoot = Path.Combine(fileSystem.RootDirectory, CvmfsStoragePaths.Root, repositoryName);
+            var transactions = Directory.CreateDirectory(Path.Combine(_directRoot, "data", "txn"));
+
+            // Debris of writes interrupted by a crash; young files may belong to another sink at work.
+            foreach (var debris in transactions.EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
+            {
+                debris.Delete();
+            }
+
+            var marker = Path.Combine(fileSystem.RootDirectory, _markerPath);
+            if (File.Exists(marker) && long.TryParse(File.ReadAllText(marker), out var milliseconds))
+            {
+                _trustedBeforeUtc = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime;
+            }
+        }
     }
 
     /// <summary>Counters so far.</summary>
@@ -90,6 +119,20 @@ public sealed class DriverObjectSink : IObjectSink
         }
 
         ThrowIfAnyWriteFailed();
+        if (_directRoot is not null && _unsynced)
+        {
+            // Anything modified before this instant is durable once syncfs returns; the margin
+            // covers coarse filesystem timestamps.
+            var barrier = DateTime.UtcNow.AddSeconds(-1);
+            _unsynced = false;
+            FileSystemBarrier.Sync(_directRoot);
+            using var marker = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new DateTimeOffset(barrier).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await _driver.PutAsync(_markerPath, marker, cancellationToken).ConfigureAwait(false);
+            if (barrier > _trustedBeforeUtc)
+            {
+                _trustedBeforeUtc = barrier;
+            }
+        }
     }
 
     private void ThrowIfAnyWriteFailed()
@@ -133,7 +176,11 @@ public sealed class DriverObjectSink : IObjectSink
             try
             {
                 var length = buffer.Length;
-                if (await _driver.StatAsync(path, CancellationToken.None).ConfigureAwait(false) is not null)
+                if (_directRoot is not null)
+                {
+                    await WriteDirectAsync(id, buffer).ConfigureAwait(false);
+                }
+                else if (await _driver.StatAsync(path, CancellationToken.None).ConfigureAwait(false) is not null)
                 {
                     Interlocked.Increment(ref _objectsDeduplicated);
                     Interlocked.Add(ref _bytesDeduplicated, length);
@@ -163,6 +210,45 @@ public sealed class DriverObjectSink : IObjectSink
                 _slots.Release();
             }
         }, CancellationToken.None);
+    }
+
+    private async Task WriteDirectAsync(ObjectId id, SpoolBuffer buffer)
+    {
+        var length = buffer.Length;
+        var final = Path.Combine(_directRoot!, id.Path);
+        var existing = new FileInfo(final);
+        if (existing.Exists && existing.LastWriteTimeUtc < _trustedBeforeUtc)
+        {
+            Interlocked.Increment(ref _objectsDeduplicated);
+            Interlocked.Add(ref _bytesDeduplicated, length);
+            return;
+        }
+
+        var temporary = Path.Combine(_directRoot!, "data", "txn", "obj-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var content = buffer.OpenRead();
+            await using (content.ConfigureAwait(false))
+            {
+                var file = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0 });
+                await using (file.ConfigureAwait(false))
+                {
+                    await content.CopyToAsync(file).ConfigureAwait(false);
+                }
+            }
+
+            _unsynced = true;
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            File.Move(temporary, final, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        Interlocked.Increment(ref _objectsStored);
+        Interlocked.Add(ref _bytesStored, length);
     }
 
     private sealed class PendingObject(DriverObjectSink sink, SpoolBuffer buffer) : IPendingObject
