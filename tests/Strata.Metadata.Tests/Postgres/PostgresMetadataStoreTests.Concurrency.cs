@@ -127,7 +127,7 @@ public sealed partial class PostgresMetadataStoreTests
         var put = Task.Run(() => Store.PutManifestAsync(new ManifestWrite(manifest, [config.Digest, layer.Digest], [], ["latest"]), Ct));
         await WaitForStoreSessionsWaitingOnTheOutboxLockAsync(1);
         var unlink = Task.Run(() => other.UnlinkBlobAsync("r", layer.Digest, Ct));
-        await Task.Delay(300);
+        await WaitForStoreSessionsAsync(waitingOn: "a row lock", "l.locktype <> 'advisory'", 1);
         Assert.False(unlink.IsCompleted);
 
         await outbox.DisposeAsync();
@@ -154,7 +154,7 @@ public sealed partial class PostgresMetadataStoreTests
         var push = Task.Run(() => Store.PutManifestAsync(TestData.Write(manifest, "v2"), Ct));
         await WaitForStoreSessionsWaitingOnTheOutboxLockAsync(1);
         var delete = Task.Run(() => other.DeleteManifestAsync("r", manifest.Digest, Ct));
-        await Task.Delay(300);
+        await WaitForStoreSessionsAsync(waitingOn: "a row lock", "l.locktype <> 'advisory'", 1);
         Assert.False(delete.IsCompleted);
 
         await outbox.DisposeAsync();
@@ -185,17 +185,21 @@ public sealed partial class PostgresMetadataStoreTests
     }
 
     /// <summary>Waits until <paramref name="count"/> store sessions (not the test's own) wait on the outbox lock; returns their pids.</summary>
-    private async Task<List<int>> WaitForStoreSessionsWaitingOnTheOutboxLockAsync(int count)
+    private Task<List<int>> WaitForStoreSessionsWaitingOnTheOutboxLockAsync(int count) =>
+        WaitForStoreSessionsAsync("the outbox lock", "l.locktype = 'advisory'", count);
+
+    /// <summary>Waits until <paramref name="count"/> store sessions wait on a lock matching <paramref name="lockCondition"/> (on pg_locks l).</summary>
+    private async Task<List<int>> WaitForStoreSessionsAsync(string waitingOn, string lockCondition, int count)
     {
         var deadline = DateTime.UtcNow + WaitLimit;
         await using var connection = await _database.OpenRawAsync();
         while (true)
         {
             await using var command = new NpgsqlCommand(
-                """
-                SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+                $"""
+                SELECT DISTINCT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
                 WHERE a.datname = current_database() AND a.application_name = 'strata'
-                  AND l.locktype = 'advisory' AND NOT l.granted
+                  AND NOT l.granted AND {lockCondition}
                 ORDER BY a.pid
                 """,
                 connection);
@@ -213,7 +217,7 @@ public sealed partial class PostgresMetadataStoreTests
                 return pids;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"No store session waited on the outbox lock within {WaitLimit}.");
+            Assert.True(DateTime.UtcNow < deadline, $"No store session waited on {waitingOn} within {WaitLimit}.");
             await Task.Delay(20);
         }
     }
