@@ -36,6 +36,7 @@ public sealed class RepositoryPublisher
 {
     private const string ManifestFile = ".cvmfspublished";
     private const string WhitelistFile = ".cvmfswhitelist";
+    private const string ReplicationMarkerFile = ".cvmfs_master_replica";
     private readonly IBlobDriver _driver;
     private readonly RepositoryPublisherOptions _options;
     private readonly RepositoryKeys _keys;
@@ -209,6 +210,12 @@ public sealed class RepositoryPublisher
         if (whitelist is not null)
         {
             await sink.WriteRootFileAsync(WhitelistFile, whitelist, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (snapshot.Manifest is null)
+        {
+            // cvmfs_server's opt-in marker: Stratum 1s replicate only a Stratum 0 that has it.
+            await sink.WriteRootFileAsync(ReplicationMarkerFile, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         }
 
         await sink.WriteRootFileAsync(ManifestFile, signed, cancellationToken).ConfigureAwait(false);
