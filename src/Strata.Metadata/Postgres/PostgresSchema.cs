@@ -145,8 +145,10 @@ internal static class PostgresSchema
             -- jobs that pile up over time cost it nothing.
             CREATE INDEX ix_jobs_due ON jobs (not_before, id) WHERE state IN (0, 1);
 
-            -- The newest job of a key (status pages) and a kind's jobs by state, newest first.
+            -- The newest job of a key (status pages) and a kind's jobs, newest first, in all states or
+            -- in one; ended jobs pile up, so none of these may sort a kind's whole history.
             CREATE INDEX ix_jobs_kind_key ON jobs (kind, key, id);
+            CREATE INDEX ix_jobs_kind ON jobs (kind, id);
             CREATE INDEX ix_jobs_kind_state ON jobs (kind, state, id);
 
             CREATE TABLE outbox_cursors (

@@ -20,6 +20,7 @@ public sealed partial class PostgresMetadataStoreTests
             "ux_jobs_active",
             "ix_jobs_due",
             "ix_jobs_kind_key",
+            "ix_jobs_kind",
             "ix_jobs_kind_state",
         ];
 
@@ -56,6 +57,7 @@ public sealed partial class PostgresMetadataStoreTests
     [InlineData("SELECT id, state, payload FROM jobs WHERE kind = 'publish' AND key = 'r:latest' AND state IN (0, 1)")]
     [InlineData("SELECT id FROM jobs WHERE kind = 'publish' AND key = 'r:latest' ORDER BY id DESC LIMIT 1")]
     [InlineData("SELECT id FROM jobs WHERE kind = 'publish' AND state = 0 ORDER BY id DESC LIMIT 50")]
+    [InlineData("SELECT id FROM jobs WHERE kind = 'publish' ORDER BY id DESC LIMIT 50")]
     [InlineData("SELECT event_id FROM outbox_cursors WHERE consumer = 'publisher'")]
     public async Task Hot_queries_can_use_an_index_without_scanning_or_sorting(string query)
     {
