@@ -73,11 +73,17 @@ internal static class MirrorCommand
                 if (result.GetValue(watch))
                 {
                     var every = TimeSpan.FromSeconds(result.GetValue(interval) ?? 60);
-                    await mirror.WatchAsync(every, null, Synced, e => Console.Error.WriteLine($"strata mirror: {e.Message} (retrying in {every.TotalSeconds:0.#} s)"), cancellationToken);
+                    // Quiet while nothing changes: one line per new revision (or failure), not one per check.
+                    await mirror.WatchAsync(every, null, r => { if (!r.UpToDate) { Synced(r); } }, e => Console.Error.WriteLine($"strata mirror: {e.Message} (retrying in {every.TotalSeconds:0.#} s)"), cancellationToken);
                     return 0;
                 }
 
                 Synced(await mirror.SyncAsync(cancellationToken));
+                return 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && result.GetValue(watch))
+            {
+                await Console.Error.WriteLineAsync("strata mirror: stopped");
                 return 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
