@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Strata.Client.Hosting;
 using Strata.Client.Mirror;
 using Strata.Client.Network;
@@ -64,6 +65,17 @@ internal static class MirrorCommand
                 }
             }
 
+            // Ctrl+C / SIGTERM end the run or the watch loop cleanly; a run interrupted mid-way resumes next time.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            cancellationToken = stop.Token;
             using var mirror = new RepositoryMirror(options, Report);
             void Synced(MirrorResult r) => Console.Error.WriteLine(r.UpToDate
                 ? $"strata mirror: {options.Fqrn} revision {r.Revision} is up to date"
