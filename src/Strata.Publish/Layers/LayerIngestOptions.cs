@@ -12,4 +12,7 @@ public sealed record LayerIngestOptions
     public FileContentOptions Content { get; init; } = new();
 
     public required CatalogWriteOptions Catalogs { get; init; }
+
+    /// <summary>Compress small files on other cores while the layer is being decompressed.</summary>
+    public bool PipelineSmallFiles { get; init; } = true;
 }

@@ -43,28 +43,72 @@ public sealed class LayerIngester(IBlobDriver driver, IObjectSink sink, CatalogC
             var reader = new LayerTarReader(tar, options.Limits);
             await using (reader.ConfigureAwait(false))
             {
-                while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+                // Small files are read into memory and compressed, hashed and stored on other cores
+                // while the tar stream is being decompressed; entries still reach the tree in tar
+                // order (hard links and replacements depend on it). Bounded in count and bytes.
+                var pending = new Queue<(LayerEntry Entry, Task<StoredFile>? Content, long Buffered)>();
+                long buffered = 0;
+                try
                 {
-                    entries++;
-                    StoredFile? stored = null;
-                    if (entry.Type == LayerEntryType.File && !IsWhiteoutName(entry.Path))
+                    while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
                     {
-                        var content = reader.OpenContent();
-                        await using (content.ConfigureAwait(false))
+                        entries++;
+                        Task<StoredFile>? stored = null;
+                        long inMemory = 0;
+                        if (entry.Type == LayerEntryType.File && !IsWhiteoutName(entry.Path))
                         {
-                            stored = await contentWriter.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                            var content = reader.OpenContent();
+                            await using (content.ConfigureAwait(false))
+                            {
+                                if (options.PipelineSmallFiles && entry.Size <= InMemoryFileLimit)
+                                {
+                                    var data = new byte[entry.Size];
+                                    await content.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
+                                    buffered += data.Length;
+                                    inMemory = data.Length;
+                                    stored = Task.Run(() => contentWriter.WriteAsync(new MemoryStream(data, writable: false), cancellationToken), cancellationToken);
+                                }
+                                else
+                                {
+                                    stored = Task.FromResult(await contentWriter.WriteAsync(content, cancellationToken).ConfigureAwait(false));
+                                }
+                            }
                         }
 
-                        if (stored.Size != entry.Size)
+                        pending.Enqueue((entry, stored, inMemory));
+                        while (pending.Count > 0 && (pending.Peek().Content is null or { IsCompleted: true } || pending.Count > MaxPendingEntries || buffered > MaxBufferedBytes))
                         {
-                            throw new LayerFormatException($"'{entry.Path}' is shorter than its header says");
+                            var (done, file, held) = pending.Dequeue();
+                            (files, bytes) = await AddAsync(builder, done, file, files, bytes).ConfigureAwait(false);
+                            buffered -= held;
                         }
-
-                        files++;
-                        bytes += stored.Size;
                     }
 
-                    builder.Add(entry, stored);
+                    while (pending.Count > 0)
+                    {
+                        var (done, file, _) = pending.Dequeue();
+                        (files, bytes) = await AddAsync(builder, done, file, files, bytes).ConfigureAwait(false);
+                    }
+                }
+                catch
+                {
+                    // Let queued writes finish before the failure surfaces (no work left running behind it).
+                    foreach (var (_, file, _) in pending)
+                    {
+                        if (file is not null)
+                        {
+                            try
+                            {
+                                await file.ConfigureAwait(false);
+                            }
+                            catch (Exception)
+                            {
+                                // The first failure is the one reported.
+                            }
+                        }
+                    }
+
+                    throw;
                 }
             }
         }
@@ -95,6 +139,29 @@ public sealed class LayerIngester(IBlobDriver driver, IObjectSink sink, CatalogC
             },
             cancellationToken).ConfigureAwait(false);
         return new LayerIngestResult(layer, catalog, compression, counted.BytesRead, bytes, entries, files, stopwatch.Elapsed, builder.Warnings);
+    }
+
+    private const int InMemoryFileLimit = 1024 * 1024;
+    private const long MaxBufferedBytes = 64L * 1024 * 1024;
+    private static readonly int MaxPendingEntries = Math.Max(64, Environment.ProcessorCount * 32);
+
+    private static async Task<(long Files, long Bytes)> AddAsync(LayerTreeBuilder builder, LayerEntry entry, Task<StoredFile>? content, long files, long bytes)
+    {
+        StoredFile? stored = null;
+        if (content is not null)
+        {
+            stored = await content.ConfigureAwait(false);
+            if (stored.Size != entry.Size)
+            {
+                throw new LayerFormatException($"'{entry.Path}' is shorter than its header says");
+            }
+
+            files++;
+            bytes += stored.Size;
+        }
+
+        builder.Add(entry, stored);
+        return (files, bytes);
     }
 
     private static bool IsWhiteoutName(string path)

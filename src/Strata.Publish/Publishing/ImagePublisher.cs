@@ -79,6 +79,7 @@ public sealed class ImagePublisher
             Limits = _options.LayerLimits,
             Content = new FileContentOptions { Algorithm = _options.Algorithm, Compression = _options.Compression, Chunking = _options.Chunking },
             Catalogs = catalogOptions,
+            PipelineSmallFiles = _options.PipelineSmallFiles,
         });
         var ingested = new ConcurrentBag<LayerIngestResult>();
         await Parallel.ForEachAsync(

@@ -36,6 +36,9 @@ public sealed record ImagePublisherOptions
     /// <summary>Bounds on one layer (size, ratio, entries, path lengths).</summary>
     public LayerLimits LayerLimits { get; init; } = new();
 
+    /// <summary>Compress small files on other cores while a layer is being decompressed.</summary>
+    public bool PipelineSmallFiles { get; init; } = true;
+
     /// <summary>Layers ingested at once by one publication.</summary>
     public int MaxParallelLayers { get; init; } = 2;
 

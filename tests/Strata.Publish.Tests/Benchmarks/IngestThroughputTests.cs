@@ -22,13 +22,13 @@ public sealed class IngestThroughputTests(ITestOutputHelper output)
         }
 
         var layer = BuildLayer(files: 6000, smallSize: 12 * 1024, bigFiles: 3, bigSize: 8 * 1024 * 1024, out var uncompressed);
-        foreach (var writes in new[] { 1, 32 })
+        foreach (var (writes, barrier, pipeline) in new[] { (32, false, false), (1, true, false), (32, true, false), (32, true, true) })
         {
-            await using var publication = await Publication.CreateAsync(o => o with { Sink = o.Sink with { MaxConcurrentWrites = writes } });
+            await using var publication = await Publication.CreateAsync(o => o with { PipelineSmallFiles = pipeline, Sink = o.Sink with { MaxConcurrentWrites = writes, UseFileSystemBarrier = barrier } });
             await publication.Registry.PushImageAsync("bench/layer", "1", [layer]);
             var result = await publication.Publisher.PublishAsync("bench/layer", "1", CancellationToken.None);
             output.WriteLine(
-                $"concurrent writes {writes}: {uncompressed / 1e6:F0} MB uncompressed, {layer.Length / 1e6:F0} MB gzip, {result.Files} files: " +
+                $"concurrent writes {writes}, syncfs barrier {barrier}, pipelined small files {pipeline}: {uncompressed / 1e6:F0} MB uncompressed, {layer.Length / 1e6:F0} MB gzip, {result.Files} files: " +
                 $"ingest {result.Timings.Ingest.TotalSeconds:F2} s = {uncompressed / 1e6 / result.Timings.Ingest.TotalSeconds:F0} MB/s, " +
                 $"flatten {result.Timings.Flatten.TotalMilliseconds:F0} ms, commit {result.Timings.Commit.TotalMilliseconds:F0} ms, " +
                 $"{result.ObjectsStored} objects / {result.StoredBytes / 1e6:F0} MB stored");
