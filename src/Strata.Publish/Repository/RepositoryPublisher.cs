@@ -1,5 +1,6 @@
 using Strata.Cvmfs;
 using Strata.Cvmfs.Catalogs;
+using Strata.Cvmfs.History;
 using Strata.Cvmfs.Manifest;
 using Strata.Cvmfs.Objects;
 using Strata.Cvmfs.Whitelist;
@@ -185,6 +186,7 @@ public sealed class RepositoryPublisher
         var written = await writer.WriteAsync(new CatalogWriteRequest { Root = root, Path = string.Empty, TtlSeconds = _options.TtlSeconds, PreviousRevisions = previous }, cancellationToken).ConfigureAwait(false);
         catalogs += written.CatalogCount;
 
+        var history = await WriteHistoryAsync(sink, catalogOptions.WorkDirectory, written, revision, timestamp, snapshot.Manifest, cancellationToken).ConfigureAwait(false);
         var certificate = await ObjectWriter.WriteAsync(sink, new MemoryStream(_keys.Certificate.Pem.ToArray(), writable: false), ObjectKind.Certificate, ObjectCompression.Zlib, _options.Algorithm, cancellationToken).ConfigureAwait(false);
         var manifest = new RepositoryManifest
         {
@@ -195,6 +197,7 @@ public sealed class RepositoryPublisher
             GarbageCollectable = _options.GarbageCollectable,
             RepositoryName = _options.RepositoryName,
             CertificateHash = certificate.Id.Hash,
+            HistoryHash = history,
             PublishTimestamp = timestamp,
         };
         var signed = SignedManifest.Create(manifest, _keys.RepositoryKey);
@@ -220,6 +223,37 @@ public sealed class RepositoryPublisher
 
         await sink.WriteRootFileAsync(ManifestFile, signed, cancellationToken).ConfigureAwait(false);
         return new CommittedRevision(revision, written.Hash, timestamp, catalogs, whitelist is not null);
+    }
+
+    /// <summary>
+    /// The tag database cvmfs_server keeps: <c>trunk</c> (this revision) and <c>trunk-previous</c>
+    /// (the one before, the default undo target), so clients can mount the previous revision with
+    /// <c>CVMFS_REPOSITORY_TAG</c> and Stratum 1s mirror it.
+    /// </summary>
+    private async Task<ContentHash> WriteHistoryAsync(IObjectSink sink, string workDirectory, WrittenCatalog root, long revision, long timestamp, RepositoryManifest? previous, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workDirectory);
+        var file = Path.Combine(workDirectory, "history-" + Guid.NewGuid().ToString("N") + ".sqlite");
+        try
+        {
+            using (var history = HistoryWriter.Create(file, _options.RepositoryName))
+            {
+                history.AddTag(new HistoryTag("trunk", root.Hash, revision, timestamp, 0, "current HEAD", root.Size, string.Empty));
+                if (previous is not null)
+                {
+                    history.AddTag(new HistoryTag("trunk-previous", previous.RootCatalogHash, previous.Revision, previous.PublishTimestamp, 0, "default undo target", previous.RootCatalogSize, string.Empty));
+                }
+
+                history.Complete(previous?.HistoryHash);
+            }
+
+            var (id, _) = await ObjectWriter.WriteFileAsync(sink, file, ObjectKind.History, _options.Algorithm, cancellationToken).ConfigureAwait(false);
+            return id.Hash;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static bool IsControlPath(string path) =>

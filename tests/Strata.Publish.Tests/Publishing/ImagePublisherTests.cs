@@ -136,6 +136,11 @@ public sealed class ImagePublisherTests
         Assert.Equal("1", Encoding.UTF8.GetString(await ReadAsync(reader, $"/{Publication.Host}/library/app:1/v")));
         Assert.Equal(second.Content, await ReadAsync(reader, $"/.metadata/{Publication.Host}/library/app:latest/manifest.json"));
         await publication.AssertStatisticsExactAsync(reader);
+
+        // The history database keeps the previous revision mountable (CVMFS_REPOSITORY_TAG=trunk-previous).
+        await using var previous = await publication.OpenReaderAsync(tag: "trunk-previous");
+        Assert.Equal(3, previous.Revision);
+        Assert.Equal("1", Encoding.UTF8.GetString(await ReadAsync(previous, $"/{Publication.Host}/library/app:latest/v")));
     }
 
     [Fact]

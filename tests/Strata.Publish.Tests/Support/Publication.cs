@@ -41,13 +41,13 @@ internal sealed class Publication : IAsyncDisposable
     public byte[] ManifestBytes() => File.ReadAllBytes(Path.Combine(RepositoryDirectory, ".cvmfspublished"));
 
     /// <summary>Opens the repository as a client would: signature chain from the master public key, every object verified.</summary>
-    public async Task<RepositoryReader> OpenReaderAsync(Func<string, string?>? variables = null)
+    public async Task<RepositoryReader> OpenReaderAsync(Func<string, string?>? variables = null, string? tag = null)
     {
         var master = RSA.Create();
         master.ImportFromPem(File.ReadAllText(Path.Combine(Registry.Directory, "keys", Fqrn + ".pub")));
         return await RepositoryReader.OpenAsync(
             new FileSystemRepositorySource(RepositoryDirectory),
-            new RepositoryReaderOptions { RepositoryName = Fqrn, MasterKeys = [master], SymlinkVariables = variables ?? (_ => null) },
+            new RepositoryReaderOptions { RepositoryName = Fqrn, MasterKeys = [master], SymlinkVariables = variables ?? (_ => null), Tag = tag },
             CancellationToken.None);
     }
 
