@@ -46,6 +46,7 @@ public sealed class DriverObjectSink : IObjectSink
     private readonly string _markerPath;
     private DateTime _trustedBeforeUtc = DateTime.MinValue;
     private volatile bool _unsynced;
+    private volatile Exception? _failure;
     private long _objectsStored, _bytesStored, _objectsDeduplicated, _bytesDeduplicated;
 
     public DriverObjectSink(IBlobDriver driver, string repositoryName, DriverObjectSinkOptions? options = null)
@@ -137,12 +138,10 @@ public sealed class DriverObjectSink : IObjectSink
 
     private void ThrowIfAnyWriteFailed()
     {
-        foreach (var write in _writes.Values)
+        // A field, not a scan of every write: this runs once per object.
+        if (_failure is { } failure)
         {
-            if (write.IsFaulted)
-            {
-                write.GetAwaiter().GetResult();
-            }
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 
@@ -202,6 +201,7 @@ public sealed class DriverObjectSink : IObjectSink
             }
             catch (Exception e)
             {
+                _failure ??= e;
                 done.SetException(e);
             }
             finally
