@@ -78,6 +78,9 @@ declare -A PIDS=()   # name -> pid of every server this script started
 cleanup() {
   local name
   for name in "${!PIDS[@]}"; do stop_server "$name"; done
+  # Registry data and pulled images are only needed while measuring (GBs): keep logs and results.
+  [[ -n ${RUN:-} && -d $RUN ]] && rm -rf "$RUN"/data-* "$RUN"/pulled-* "$RUN"/skopeo-cache-* "$RUN"/conc-*
+  return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
