@@ -50,6 +50,10 @@ public static class StrataServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         ListenAddress.TryParse(options.Listen, out var endpoint);
+        // Read request bodies without a zero-byte "is there data?" receive before each read: blob
+        // uploads are a continuous stream, and the probe doubled the receive syscalls of a push
+        // (docs/benchmarks.md). An idle keep-alive connection holds one 4 KiB block for it.
+        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(endpoint);

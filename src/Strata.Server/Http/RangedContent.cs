@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -10,7 +9,8 @@ namespace Strata.Server.Http;
 /// </summary>
 internal static class RangedContent
 {
-    // 256 KiB per read keeps syscalls rare; one pooled buffer per transfer bounds memory.
+    // 256 KiB per read keeps syscalls rare; Kestrel's output back-pressure (64 KiB past what the
+    // socket took) bounds memory to about two such segments per transfer.
     private const int ReadSize = 256 * 1024;
 
     /// <param name="open">Opens the content at an offset; called only when a body is sent.</param>
@@ -50,27 +50,36 @@ internal static class RangedContent
         await CopyAsync(stream, response, range.Length, context.RequestAborted);
     }
 
+    /// <summary>
+    /// Reads the content straight into the connection's output buffers: with the headers sent,
+    /// <see cref="HttpResponse.BodyWriter"/> hands out the transport pipe's own memory, so each
+    /// chunk is copied once (file to pipe) instead of twice (file to a pooled buffer, buffer to
+    /// pipe). Distribution's Go server uses <c>sendfile</c>, which Kestrel does not offer; this is
+    /// the fewest copies Kestrel allows (see docs/benchmarks.md, "large blob GET").
+    /// </summary>
     private static async Task CopyAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
-        try
+        await response.StartAsync(cancellationToken);
+        var writer = response.BodyWriter;
+        var remaining = length;
+        while (remaining > 0)
         {
-            var remaining = length;
-            while (remaining > 0)
+            var memory = writer.GetMemory(ReadSize);
+            var wanted = (int)Math.Min(Math.Min(memory.Length, ReadSize), remaining);
+            var read = await source.ReadAsync(memory[..wanted], cancellationToken);
+            if (read == 0)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(ReadSize, remaining)), cancellationToken);
-                if (read == 0)
-                {
-                    throw new EndOfStreamException("stored content is shorter than recorded");
-                }
-
-                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                remaining -= read;
+                throw new EndOfStreamException("stored content is shorter than recorded");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            writer.Advance(read);
+            remaining -= read;
+            var flushed = await writer.FlushAsync(cancellationToken);
+            if (flushed.IsCompleted || flushed.IsCanceled)
+            {
+                // The client went away; Kestrel has already aborted the response.
+                return;
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ public static class OciEndpoints
     {
         var path = context.Request.Path.Value ?? "";
         var rest = path.Length > 4 ? path[4..] : "";
-        var route = OciRoute.TryParse(rest.TrimEnd('/') == "" ? "" : rest.EndsWith("/blobs/uploads/", StringComparison.Ordinal) ? rest : rest.TrimEnd('/'))
+        var route = OciRoute.TryParse(rest)
             ?? throw new RegistryException(OciErrorCode.NameUnknown, $"no such API path '{path}'");
         if (route.Kind is not (OciRouteKind.Ping or OciRouteKind.Catalog) && !RepositoryName.IsValid(route.Name))
         {

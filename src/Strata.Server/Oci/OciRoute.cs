@@ -11,7 +11,8 @@ namespace Strata.Server.Oci;
 /// </summary>
 public sealed partial record OciRoute(OciRouteKind Kind, string Name, string? Argument)
 {
-    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads/?(?<arg>[^/]*)$", RegexOptions.CultureInvariant)]
+    // "uploads" is a whole path segment: ".../blobs/uploadsX" is a blob reference, not upload X.
+    [GeneratedRegex(@"^(?<name>.+)/blobs/uploads(?:/(?<arg>[^/]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex Upload();
 
     [GeneratedRegex(@"^(?<name>.+)/blobs/(?<arg>[^/]+)$", RegexOptions.CultureInvariant)]
@@ -26,9 +27,13 @@ public sealed partial record OciRoute(OciRouteKind Kind, string Name, string? Ar
     [GeneratedRegex(@"^(?<name>.+)/referrers/(?<arg>[^/]+)$", RegexOptions.CultureInvariant)]
     private static partial Regex Referrers();
 
-    /// <param name="path">The part after <c>/v2/</c>, without query string.</param>
+    /// <param name="path">
+    /// The part after <c>/v2/</c>, without query string. Trailing slashes are ignored, as
+    /// distribution ignores them (<c>/v2/</c>, <c>…/blobs/uploads/</c>).
+    /// </param>
     public static OciRoute? TryParse(string path)
     {
+        path = path.TrimEnd('/');
         if (path.Length == 0)
         {
             return new OciRoute(OciRouteKind.Ping, "", null);

@@ -69,13 +69,14 @@ public sealed class FileSystemBlobDriver : IBlobDriver
         FileStream stream;
         try
         {
-            stream = new FileStream(fullPath, new FileStreamOptions
+            stream = new PageCacheFileStream(fullPath, new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 // Never block a Put renaming over this file or a Delete removing it (Windows).
                 Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                // Not Asynchronous: reads run inline (see PageCacheFileStream for why).
+                Options = FileOptions.SequentialScan,
                 // Callers copy with their own pooled buffers; a FileStream buffer would only copy twice.
                 BufferSize = 0,
             });

@@ -55,18 +55,22 @@ internal sealed class FileSystemBlobWriter : IBlobWriter
             Mode = append ? FileMode.Append : FileMode.Create,
             Access = FileAccess.Write,
             Share = FileShare.Read | FileShare.Delete,
-            Options = FileOptions.Asynchronous,
+            // Not Asynchronous: writes run inline, for the reason PageCacheFileStream gives for reads
+            // (a buffered write into the page cache is a memcpy; a pool hop per chunk cost more).
+            Options = FileOptions.None,
             // Callers already write in large pooled chunks; a second buffer would only copy.
             BufferSize = 0,
         });
         return new FileSystemBlobWriter(file, fullPath, existingAncestor);
     }
 
-    public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ThrowIfEnded();
-        await _file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        _file.Write(data.Span);
         _size += data.Length;
+        return Task.CompletedTask;
     }
 
     public async Task CommitAsync(CancellationToken cancellationToken)
