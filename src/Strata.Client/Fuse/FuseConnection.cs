@@ -69,7 +69,8 @@ internal static class FuseConnection
         }
     }
 
-    private static string Unescape(string field) =>
+    /// <summary>Decodes the octal escapes of a path in /proc/self/mountinfo.</summary>
+    public static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
             .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
 }

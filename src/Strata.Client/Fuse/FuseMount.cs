@@ -47,6 +47,9 @@ public sealed class FuseMount : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         var mountpoint = Path.GetFullPath(options.Mountpoint);
+
+        // A previous client on this mount point that was killed left a dead mount: replace it.
+        DeadMount.DetachAt(mountpoint);
         if (!Directory.Exists(mountpoint))
         {
             throw new DirectoryNotFoundException($"No mount point directory at {mountpoint}.");

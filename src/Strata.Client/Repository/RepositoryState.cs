@@ -79,9 +79,34 @@ public sealed class RepositoryState
         return path;
     }
 
-    /// <summary>Status files of every process, newest first.</summary>
-    public IReadOnlyList<string> StatusFiles() =>
-        [.. new DirectoryInfo(_directory).EnumerateFiles("status-*.json").OrderByDescending(f => f.LastWriteTimeUtc).Select(f => f.FullName)];
+    /// <summary>
+    /// Status files of running processes, newest first. The file of a process that is gone (a
+    /// client killed with -9 never removes its own) is deleted, so <c>--stats</c> shows only live mounts.
+    /// </summary>
+    public IReadOnlyList<string> StatusFiles()
+    {
+        var live = new List<FileInfo>();
+        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("status-*.json"))
+        {
+            var pidText = Path.GetFileNameWithoutExtension(file.Name)["status-".Length..];
+            if (int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !Directory.Exists("/proc/" + pidText))
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (IOException)
+                {
+                }
+
+                continue;
+            }
+
+            live.Add(file);
+        }
+
+        return [.. live.OrderByDescending(f => f.LastWriteTimeUtc).Select(f => f.FullName)];
+    }
 
     private void WriteAtomically(string name, byte[] bytes)
     {

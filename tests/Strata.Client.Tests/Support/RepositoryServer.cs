@@ -144,9 +144,13 @@ internal sealed class RepositoryServer : IAsyncDisposable
                     }
 
                     var body = relative is null ? null : Load(relative, noCache);
+
+                    // The caching rules of a CernVM-FS web server (and of Strata.Server): objects are
+                    // immutable, the manifest and other dot files may be cached for 61 s.
+                    var cacheControl = relative is not null && relative.StartsWith("data/", StringComparison.Ordinal) ? "public, max-age=259200, immutable" : "public, max-age=61";
                     var head = body is null
-                        ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n"
-                        : $"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\nConnection: keep-alive\r\n\r\n";
+                        ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n"
+                        : $"HTTP/1.1 200 OK\r\nContent-Type: application/x-cvmfs\r\nContent-Length: {body.Length}\r\nCache-Control: {cacheControl}\r\nConnection: keep-alive\r\n\r\n";
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token).ConfigureAwait(false);
                     if (body is not null)
                     {

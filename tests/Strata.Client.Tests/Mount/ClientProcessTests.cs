@@ -1,0 +1,113 @@
+using Strata.Client.Tests.Support;
+
+namespace Strata.Client.Tests.Mount;
+
+/// <summary>The real <c>strata mount</c> process: killed with -9, restarted, stopped with SIGTERM.</summary>
+public sealed class ClientProcessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Kill_9_of_strata_mount_leaves_a_dead_mount_that_the_next_strata_mount_replaces_reusing_the_intact_cache()
+    {
+        using var scratch = new TemporaryDirectory();
+        var cache = scratch.Sub("cache");
+        var mountpoint = scratch.Sub("mnt");
+        await using var server = new RepositoryServer(TestVectors.Repo);
+        try
+        {
+            await using (var first = StartMount(server.Url, cache, mountpoint))
+            {
+                await first.WaitForLineAsync(l => l.Contains("mounted on", StringComparison.Ordinal), StartTimeout);
+                AssertContent(mountpoint, "/README.txt");
+                AssertContent(mountpoint, "/data/random-6M.bin");
+                Assert.Single(Directory.GetFiles(Path.Combine(cache, "repos", TestVectors.RepositoryName), "status-*.json"));
+
+                first.Kill();
+                Assert.Equal(137, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            }
+
+            // The kernel aborted the connection: the mount is still there, and every access fails.
+            Assert.Equal(["fuse.strata"], MountTable.TypesAt(mountpoint));
+            var dead = Assert.ThrowsAny<IOException>(() => File.ReadAllBytes(Path.Combine(mountpoint, "README.txt")));
+            Assert.Contains("not connected", dead.Message, StringComparison.Ordinal);
+
+            // Restarting the client is all it takes: the dead mount is replaced, not stacked.
+            var before = server.Requests.Count;
+            await using (var second = StartMount(server.Url, cache, mountpoint))
+            {
+                await second.WaitForLineAsync(l => l.Contains("mounted on", StringComparison.Ordinal), StartTimeout);
+                Assert.Equal(["fuse.strata"], MountTable.TypesAt(mountpoint));
+                AssertContent(mountpoint, "/data/random-6M.bin");
+                AssertContent(mountpoint, "/README.txt");
+
+                // Cache intact and reused: only the manifest and whitelist were asked for again.
+                Assert.Equal([".cvmfspublished", ".cvmfswhitelist"], server.Requests.Skip(before).Select(r => r.Path).Order(StringComparer.Ordinal).ToList());
+
+                // The killed client's status file is gone from --stats; the live one is shown.
+                var (exit, stats) = await StrataCli.RunAsync(TimeSpan.FromSeconds(60), "mount", "--stats", "--cache", cache);
+                Assert.Equal(0, exit);
+                Assert.Contains($"status-{second.Id}.json", stats, StringComparison.Ordinal);
+                Assert.Single(Directory.GetFiles(Path.Combine(cache, "repos", TestVectors.RepositoryName), "status-*.json"));
+
+                // SIGTERM: an orderly unmount, nothing left behind.
+                second.Terminate();
+                Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            }
+
+            Assert.Empty(MountTable.TypesAt(mountpoint));
+            Assert.Empty(Directory.GetFiles(Path.Combine(cache, "txn")));
+        }
+        finally
+        {
+            while (MountTable.TypesAt(mountpoint).Count > 0 && Strata.Client.Fuse.FuseMount.TryDetach(mountpoint))
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Killed_while_a_download_is_in_flight_the_reader_gets_an_error_and_the_restarted_client_serves_the_file()
+    {
+        using var scratch = new TemporaryDirectory();
+        var cache = scratch.Sub("cache");
+        var mountpoint = scratch.Sub("mnt");
+        await using var server = new RepositoryServer(TestVectors.Repo);
+        try
+        {
+            await using (var first = StartMount(server.Url, cache, mountpoint))
+            {
+                await first.WaitForLineAsync(l => l.Contains("mounted on", StringComparison.Ordinal), StartTimeout);
+                Assert.True(Directory.Exists(Path.Combine(mountpoint, "nested", "big")));
+
+                // The upstream stops answering; a reader blocks on a download in flight, then the client dies.
+                server.Hang = true;
+                var reader = Task.Run(() => File.ReadAllBytes(Path.Combine(mountpoint, "nested", "big", "compressible-20M.txt")));
+                await Task.Delay(500);
+                Assert.False(reader.IsCompleted);
+                first.Kill();
+                await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                await Assert.ThrowsAnyAsync<IOException>(() => reader.WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+
+            server.Hang = false;
+            await using var second = StartMount(server.Url, cache, mountpoint);
+            await second.WaitForLineAsync(l => l.Contains("mounted on", StringComparison.Ordinal), StartTimeout);
+            AssertContent(mountpoint, "/nested/big/compressible-20M.txt");
+            Assert.Empty(Directory.GetFiles(Path.Combine(cache, "txn")));
+            Assert.Empty(Directory.GetDirectories(Path.Combine(cache, "work")).Where(d => Path.GetFileName(d) != second.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            while (MountTable.TypesAt(mountpoint).Count > 0 && Strata.Client.Fuse.FuseMount.TryDetach(mountpoint))
+            {
+            }
+        }
+    }
+
+    private static ChildProcess StartMount(string url, string cache, string mountpoint) =>
+        StrataCli.Start("mount", "--key", TestVectors.MasterKeyFile, "--cache", cache, "--timeout", "2", "--retries", "0", "--kernel-cache", "1", url, mountpoint);
+
+    private static void AssertContent(string mountpoint, string path) =>
+        Assert.Equal(ExpectedTree.Sha256("tree-r2.jsonl", path), ExpectedTree.Sha256Of(File.ReadAllBytes(Path.Combine(mountpoint, path.TrimStart('/')))));
+}
