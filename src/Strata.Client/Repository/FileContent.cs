@@ -141,25 +141,9 @@ public sealed class FileContent : IAsyncDisposable
 
     private int FindChunk(long position)
     {
-        int low = 0, high = _chunks.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            var chunk = _chunks[middle];
-            if (position < chunk.Offset)
-            {
-                high = middle - 1;
-            }
-            else if (position >= chunk.Offset + chunk.Size)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                return middle;
-            }
-        }
-
-        throw new IOException($"No chunk covers offset {position}.");
+        // The same lookup Strata.Cvmfs's chunked stream uses; the rest differs by design: reads here
+        // are positional and concurrent, served from decompressed cache entries, not a forward stream.
+        var index = ChunkList.IndexAt(_chunks, position);
+        return index >= 0 ? index : throw new IOException($"No chunk covers offset {position}.");
     }
 }

@@ -142,26 +142,8 @@ internal sealed class ChunkedContentStream : Stream
 
     private int FindChunk(long position)
     {
-        int low = 0, high = _chunks.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            var chunk = _chunks[middle];
-            if (position < chunk.Offset)
-            {
-                high = middle - 1;
-            }
-            else if (position >= chunk.Offset + chunk.Size)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                return middle;
-            }
-        }
-
-        throw new CvmfsFormatException($"No chunk covers offset {position}.");
+        var index = ChunkList.IndexAt(_chunks, position);
+        return index >= 0 ? index : throw new CvmfsFormatException($"No chunk covers offset {position}.");
     }
 
     private async Task CloseChunkAsync()

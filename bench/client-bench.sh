@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# Client benchmark (issue 4): Strata's lazy FUSE client beside a full pull, a local copy and a
+# squashfs image of the same tree, in one run. See docs/benchmarks.md, "Client (issue 4)".
+#
+#   bench/client-bench.sh                    # as root; ~5 minutes on 2 cores
+#   ROUNDS=1 LARGE_MB=64 bench/client-bench.sh   # smoke run
+#
+# What it measures (each figure ROUNDS times, fresh where it says so):
+#   cold start  `strata mount` with an empty cache, then `chroot <image> python3 -c 'print(1)'`:
+#               wall time from starting the client to python's exit, and bytes fetched (the
+#               client's status file); beside `skopeo copy` + `umoci unpack` of the same image
+#               followed by the same python run (the full pull a runtime without lazy loading does)
+#   warm stat   `find <image>/ -type f | xargs stat` on a warm local cache: on a fresh mount (every
+#               lookup reaches the client) and again on the same mount (kernel caches hot); beside
+#               the local unpacked copy and a squashfuse mount of the same tree (gzip squashfs)
+#   seq read    one LARGE_MB file: cold (empty cache, over HTTP from `strata serve` on loopback),
+#               warm (cache full, fresh mount: FUSE + the client reading its cache files) and hot
+#               (same mount again: the kernel page cache); beside the local copy and squashfuse
+#
+# The stock cvmfs client is not compared: Debian 12 has no cvmfs package (`apt-cache policy
+# cvmfs` finds nothing) and nothing else can be installed here.
+#
+# Settings: BENCH_WORK (/var/tmp/strata-bench-client), ROUNDS (3), LARGE_MB (256),
+#   STRATA_BIN (a published strata executable; otherwise HEAD is published from `git archive`),
+#   STRATA_REV (HEAD; "worktree" for the tree as it is).
+# Output: BENCH_WORK/results/<stamp>/{results.tsv,summary.md,logs/}
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_WORK=${BENCH_WORK:-/var/tmp/strata-bench-client}
+ROUNDS=${ROUNDS:-3}
+LARGE_MB=${LARGE_MB:-256}
+FQRN=unpacked.strata.bench
+HOST=registry.strata.bench
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RUN=$BENCH_WORK/results/$STAMP
+LOGS=$RUN/logs
+RESULTS=$RUN/results.tsv
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.3f\\n\", $1 }"; }
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RESULTS"; }   # metric round value
+
+# ---------------------------------------------------------------- prerequisites
+
+[[ $(id -u) == 0 ]] || die "run as root (FUSE mounts, chroot, umoci unpack)"
+missing=()
+for pair in skopeo:skopeo umoci:umoci mksquashfs:squashfs-tools squashfuse:squashfuse curl:curl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if ((${#missing[@]})); then
+  log "installing from Debian: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
+mkdir -p "$LOGS"
+: >"$RESULTS"
+
+# ---------------------------------------------------------------- processes and mounts
+
+SERVER_PID= MOUNT_PID=
+MOUNTS=()
+cleanup() {
+  [[ -n $MOUNT_PID ]] && stop_mount
+  local m
+  for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done
+  if [[ -n $SERVER_PID ]]; then kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  [[ -d $RUN ]] && rm -rf "$RUN"/data "$RUN"/cache-* "$RUN"/pull-* "$RUN"/local "$RUN"/*.sqfs "$RUN"/mnt-*
+  return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_mount CACHE MOUNTPOINT NAME: starts `strata mount` in the background, returns once it
+# serves; sets MOUNT_PID and MOUNT_READY_S (seconds from start to "mounted").
+start_mount() {
+  local cache=$1 mnt=$2 name=$3 t0 deadline=$((SECONDS + 60))
+  mkdir -p "$cache" "$mnt"
+  t0=$(now)
+  "$STRATA_BIN" mount --key "$KEY" --cache "$cache" --kernel-cache 60 "$URL" "$mnt" >"$LOGS/$name.log" 2>&1 &
+  MOUNT_PID=$!
+  MOUNT_POINT=$mnt
+  until grep -q 'mounted on' "$LOGS/$name.log"; do
+    kill -0 "$MOUNT_PID" 2>/dev/null || die "strata mount exited; see $LOGS/$name.log"
+    ((SECONDS < deadline)) || die "strata mount not ready after 60 s"
+    sleep 0.002
+  done
+  MOUNT_READY_S=$(calc "$(now) - $t0")
+}
+
+# stop_mount: SIGTERM (an orderly unmount); the final status file stays in the cache.
+stop_mount() {
+  kill -TERM "$MOUNT_PID" 2>/dev/null || true
+  wait "$MOUNT_PID" 2>/dev/null || true
+  MOUNT_PID=
+}
+
+# bytes_fetched CACHE PID: from the client's status file (written at unmount too).
+bytes_fetched() {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_fetched"])' "$1/repos/$FQRN/status-$2.json"
+}
+
+# stat_rate DIR LABEL ROUND: `find DIR -type f | xargs stat`, timed; records entries/s.
+stat_rate() {
+  local dir=$1 label=$2 round=$3 t0 t1 n
+  t0=$(now)
+  find "$dir" -type f -print0 | xargs -0 stat >/dev/null
+  t1=$(now)
+  n=$(find "$dir" -type f | wc -l)
+  record "stat_per_s_$label" "$round" "$(calc "$n / ($t1 - $t0)")"
+}
+
+# read_rate FILE LABEL ROUND: sequential read with 1 MiB blocks; records MB/s (MiB/s).
+read_rate() {
+  local file=$1 label=$2 round=$3 t0 t1 bytes
+  bytes=$(stat -c %s "$file")
+  t0=$(now)
+  dd if="$file" of=/dev/null bs=1M status=none
+  t1=$(now)
+  record "read_mbs_$label" "$round" "$(calc "$bytes / 1048576 / ($t1 - $t0)")"
+}
+
+# ---------------------------------------------------------------- strata build, server, images
+
+if [[ -z ${STRATA_BIN:-} ]]; then
+  STRATA_REV=${STRATA_REV:-HEAD}
+  snapshot=$BENCH_WORK/snapshot
+  rm -rf "$snapshot" "$BENCH_WORK/strata-bin"
+  mkdir -p "$snapshot"
+  if [[ $STRATA_REV == worktree ]]; then
+    STRATA_BUILT="$(git -C "$REPO_ROOT" rev-parse --short HEAD)+working-tree"
+    (cd "$REPO_ROOT" && tar -cf - --exclude=bin --exclude=obj src Directory.Build.props Directory.Packages.props) | tar -xf - -C "$snapshot"
+  else
+    STRATA_BUILT=$(git -C "$REPO_ROOT" rev-parse --short "$STRATA_REV")
+    git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
+  fi
+  log "publishing Strata $STRATA_BUILT (Release)"
+  dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$BENCH_WORK/strata-bin" >"$LOGS/publish.log" 2>&1 \
+    || die "dotnet publish failed; see $LOGS/publish.log"
+  STRATA_BIN=$BENCH_WORK/strata-bin/strata
+else
+  STRATA_BUILT="prebuilt $STRATA_BIN"
+fi
+[[ -x $STRATA_BIN ]] || die "no strata executable at $STRATA_BIN"
+
+LAYOUT=$BENCH_WORK/layout-$LARGE_MB
+if [[ ! -s $LAYOUT.env ]]; then
+  log "building the images (python, large ${LARGE_MB} MiB) into $LAYOUT (cached for later runs)"
+  rm -rf "$LAYOUT"
+  bash "$REPO_ROOT/bench/client/make-images.sh" "$LAYOUT" "$LARGE_MB" >"$LAYOUT.env.tmp" 2>"$LOGS/make-images.log" \
+    || die "make-images.sh failed; see $LOGS/make-images.log"
+  mv "$LAYOUT.env.tmp" "$LAYOUT.env"
+fi
+# shellcheck disable=SC1090
+source "$LAYOUT.env"
+
+{
+  echo "date: $STAMP"
+  echo "strata: $STRATA_BUILT"
+  echo "kernel: $(uname -r); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "cvmfs: $(apt-cache policy cvmfs 2>/dev/null | grep -c Candidate) Debian candidates (not installable: not compared)"
+  echo "skopeo: $(skopeo --version); umoci: $(umoci --version); squashfuse: $(dpkg-query -W -f '${Version}' squashfuse)"
+  echo "rounds: $ROUNDS; large file: $LARGE_MB MiB; python image: $PYTHON_FILES files, $PYTHON_UNPACKED_BYTES bytes unpacked"
+} >"$RUN/machine.txt"
+
+PORT=$(free_port)
+mkdir -p "$RUN/data" "$RUN/server-cwd"
+(cd "$RUN/server-cwd" && exec "$STRATA_BIN" serve --data "$RUN/data" --listen "127.0.0.1:$PORT" \
+  --Publish:Repository "$FQRN" --Publish:RegistryHost "$HOST") >"$LOGS/server.log" 2>&1 &
+SERVER_PID=$!
+deadline=$((SECONDS + 60))
+until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/v2/"; do
+  kill -0 "$SERVER_PID" 2>/dev/null || die "strata serve exited; see $LOGS/server.log"
+  ((SECONDS < deadline)) || die "strata serve not ready after 60 s"
+  sleep 0.1
+done
+URL=http://127.0.0.1:$PORT/cvmfs/$FQRN
+KEY=$RUN/data/keys/$FQRN.pub
+
+for tag in python large; do
+  log "pushing and publishing bench/$tag"
+  t0=$(now)
+  timeout 600 skopeo copy --dest-tls-verify=false "oci:$LAYOUT:$tag" "docker://127.0.0.1:$PORT/bench/$tag:1" >"$LOGS/push-$tag.log" 2>&1 \
+    || die "skopeo push failed; see $LOGS/push-$tag.log"
+  deadline=$((SECONDS + 600))
+  until [[ $(curl -sf --max-time 5 "http://127.0.0.1:$PORT/api/v1/publications/status?image=bench/$tag:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' 2>/dev/null) == succeeded ]]; do
+    ((SECONDS < deadline)) || die "bench/$tag not published after 600 s; see $LOGS/server.log"
+    sleep 0.2
+  done
+  record "push_publish_s_$tag" 1 "$(calc "$(now) - $t0")"
+done
+record python_unpacked_bytes 1 "$PYTHON_UNPACKED_BYTES"
+IMAGE_IN_MOUNT=$HOST/bench/python:1
+LARGE_IN_MOUNT=$HOST/bench/large:1/data/large.bin
+
+# ---------------------------------------------------------------- cold start
+
+for round in $(seq "$ROUNDS"); do
+  log "cold start, round $round"
+  # Anchor: the full pull a runtime without lazy loading does, then the same program.
+  pull=$RUN/pull-$round
+  t0=$(now)
+  timeout 600 skopeo copy --src-tls-verify=false "docker://127.0.0.1:$PORT/bench/python:1" "oci:$pull/layout:1" >"$LOGS/pull-$round.log" 2>&1 \
+    || die "skopeo pull failed; see $LOGS/pull-$round.log"
+  umoci unpack --image "$pull/layout:1" "$pull/bundle" >>"$LOGS/pull-$round.log" 2>&1 || die "umoci unpack failed"
+  out=$(chroot "$pull/bundle/rootfs" /usr/bin/python3 -c 'print(1)')
+  t1=$(now)
+  [[ $out == 1 ]] || die "python in the unpacked image printed '$out'"
+  record cold_s_full_pull "$round" "$(calc "$t1 - $t0")"
+  record cold_bytes_full_pull "$round" "$(du -sb --apparent-size "$pull/layout/blobs" | cut -f1)"
+  if [[ $round == 1 ]]; then mv "$pull/bundle/rootfs" "$RUN/local"; fi
+  rm -rf "$pull"
+
+  # Strata: empty cache, start the client, run the program.
+  cache=$RUN/cache-cold-$round
+  t0=$(now)
+  start_mount "$cache" "$RUN/mnt-cold" "mount-cold-$round"
+  out=$(chroot "$RUN/mnt-cold/$IMAGE_IN_MOUNT" /usr/bin/python3 -c 'print(1)')
+  t1=$(now)
+  [[ $out == 1 ]] || die "python in the mounted image printed '$out'"
+  pid=$MOUNT_PID
+  stop_mount
+  record cold_s_strata "$round" "$(calc "$t1 - $t0")"
+  record cold_mount_s_strata "$round" "$MOUNT_READY_S"
+  record cold_bytes_strata "$round" "$(bytes_fetched "$cache" "$pid")"
+  [[ $round == "$ROUNDS" ]] || rm -rf "$cache"
+done
+WARM_CACHE=$RUN/cache-cold-$ROUNDS
+
+# ---------------------------------------------------------------- warm stat
+
+mksquashfs "$RUN/local" "$RUN/python.sqfs" -comp gzip -quiet -no-progress >"$LOGS/mksquashfs.log" 2>&1 || die "mksquashfs failed"
+mkdir -p "$RUN/mnt-sqfs"
+for round in $(seq "$ROUNDS"); do
+  log "warm stat, round $round"
+  start_mount "$WARM_CACHE" "$RUN/mnt-warm" "mount-warm-$round"
+  # Catalogs in the local cache; every lookup still goes through the client once.
+  stat_rate "$RUN/mnt-warm/$IMAGE_IN_MOUNT/" strata_fresh_mount "$round"
+  stat_rate "$RUN/mnt-warm/$IMAGE_IN_MOUNT/" strata_kernel_cached "$round"
+  stop_mount
+  stat_rate "$RUN/local/" local "$round"
+  squashfuse "$RUN/python.sqfs" "$RUN/mnt-sqfs"; MOUNTS+=("$RUN/mnt-sqfs")
+  stat_rate "$RUN/mnt-sqfs/" squashfuse_fresh_mount "$round"
+  stat_rate "$RUN/mnt-sqfs/" squashfuse_kernel_cached "$round"
+  umount "$RUN/mnt-sqfs"
+done
+
+# ---------------------------------------------------------------- sequential read
+
+for round in $(seq "$ROUNDS"); do
+  log "sequential read, round $round"
+  cache=$RUN/cache-large
+  rm -rf "$cache"
+  start_mount "$cache" "$RUN/mnt-large" "mount-large-cold-$round"
+  read_rate "$RUN/mnt-large/$LARGE_IN_MOUNT" strata_cold "$round"
+  stop_mount
+  start_mount "$cache" "$RUN/mnt-large" "mount-large-warm-$round"
+  read_rate "$RUN/mnt-large/$LARGE_IN_MOUNT" strata_warm "$round"
+  read_rate "$RUN/mnt-large/$LARGE_IN_MOUNT" strata_hot "$round"
+  stop_mount
+done
+mkdir -p "$RUN/large-local/data"
+start_mount "$RUN/cache-large" "$RUN/mnt-large" mount-large-copy
+cp "$RUN/mnt-large/$LARGE_IN_MOUNT" "$RUN/large-local/data/large.bin"
+stop_mount
+mksquashfs "$RUN/large-local" "$RUN/large.sqfs" -comp gzip -quiet -no-progress >>"$LOGS/mksquashfs.log" 2>&1 || die "mksquashfs failed"
+for round in $(seq "$ROUNDS"); do
+  read_rate "$RUN/large-local/data/large.bin" local "$round"
+  squashfuse "$RUN/large.sqfs" "$RUN/mnt-sqfs"
+  read_rate "$RUN/mnt-sqfs/data/large.bin" squashfuse_fresh_mount "$round"
+  umount "$RUN/mnt-sqfs"
+done
+rm -rf "$RUN/large-local"
+
+# ---------------------------------------------------------------- summary
+
+python3 - "$RESULTS" "$RUN/machine.txt" >"$RUN/summary.md" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    metric, _, value = line.rstrip('\n').split('\t')
+    rows[metric].append(float(value))
+med = lambda m: statistics.median(rows[m])
+def fmt(v, digits=2): return f"{v:,.{digits}f}"
+print("```")
+print(open(sys.argv[2]).read().rstrip())
+print("```")
+print()
+unpacked = med("python_unpacked_bytes")
+print("| cold start: `python3 -c 'print(1)'` from the python image | median s | runs (s) | bytes fetched | % of unpacked |")
+print("|---|---:|---|---:|---:|")
+print(f"| skopeo copy + umoci unpack + run (full pull) | {fmt(med('cold_s_full_pull'))} | {', '.join(fmt(v) for v in rows['cold_s_full_pull'])} | {med('cold_bytes_full_pull'):,.0f} | {100*med('cold_bytes_full_pull')/unpacked:.1f} |")
+print(f"| strata mount (empty cache) + run | {fmt(med('cold_s_strata'))} | {', '.join(fmt(v) for v in rows['cold_s_strata'])} | {med('cold_bytes_strata'):,.0f} | {100*med('cold_bytes_strata')/unpacked:.1f} |")
+print(f"| of which `strata mount` until serving | {fmt(med('cold_mount_s_strata'))} | {', '.join(fmt(v) for v in rows['cold_mount_s_strata'])} | | |")
+print()
+print(f"Speed-up of the cold start over the full pull: **{med('cold_s_full_pull')/med('cold_s_strata'):.1f}×**; "
+      f"bytes fetched: **{100*med('cold_bytes_strata')/unpacked:.1f} %** of the unpacked image ({unpacked:,.0f} bytes).")
+print()
+print("| warm `find -type f \\| xargs stat` | median entries/s | runs |")
+print("|---|---:|---|")
+for label, name in [("strata_fresh_mount", "strata, warm cache, fresh mount"), ("strata_kernel_cached", "strata, same mount again (kernel caches)"),
+                    ("local", "local copy (ext4)"), ("squashfuse_fresh_mount", "squashfuse, fresh mount"), ("squashfuse_kernel_cached", "squashfuse, same mount again")]:
+    m = f"stat_per_s_{label}"
+    print(f"| {name} | {fmt(med(m), 0)} | {', '.join(fmt(v, 0) for v in rows[m])} |")
+print()
+print("| sequential read of the large file | median MiB/s | runs |")
+print("|---|---:|---|")
+for label, name in [("strata_cold", "strata, empty cache (HTTP from strata serve, loopback)"), ("strata_warm", "strata, warm cache, fresh mount"),
+                    ("strata_hot", "strata, same mount again (page cache)"), ("local", "local file (page cache)"), ("squashfuse_fresh_mount", "squashfuse, fresh mount")]:
+    m = f"read_mbs_{label}"
+    print(f"| {name} | {fmt(med(m), 0)} | {', '.join(fmt(v, 0) for v in rows[m])} |")
+PY
+log "done: $RUN/summary.md"
+cat "$RUN/summary.md"
