@@ -15,12 +15,12 @@ internal static class DeadMount
     private const int NotConnected = 107; // ENOTCONN
 
     /// <summary>Detaches dead Strata mounts stacked at <paramref name="mountpoint"/>; returns how many.</summary>
-    public static int DetachAt(string mountpoint)
+    public static async Task<int> DetachAtAsync(string mountpoint)
     {
         var detached = 0;
 
         // Bounded: each round removes the top mount; a few stacked dead mounts at most.
-        for (var round = 0; round < 8 && IsStrataMount(mountpoint) && IsDisconnected(mountpoint); round++)
+        for (var round = 0; round < 8 && IsStrataMount(mountpoint) && await IsDisconnectedAsync(mountpoint).ConfigureAwait(false); round++)
         {
             if (LibC.Umount2(mountpoint, LibC.MntDetach) != 0)
             {
@@ -33,8 +33,28 @@ internal static class DeadMount
         return detached;
     }
 
-    private static bool IsDisconnected(string mountpoint) =>
-        LibC.Access(mountpoint, LibC.FOk) != 0 && Marshal.GetLastPInvokeError() == NotConnected;
+    /// <summary>
+    /// statfs(2) always reaches the daemon (the kernel caches no answer), so it tells a dead
+    /// connection (ENOTCONN) from a live one, where stat or access may be answered from the
+    /// kernel's attribute cache. A daemon that is alive but stuck does not answer: after a few
+    /// seconds the mount is taken as alive and left alone.
+    /// </summary>
+    private static async Task<bool> IsDisconnectedAsync(string mountpoint)
+    {
+        var probe = Task.Run(() =>
+        {
+            var buffer = new byte[256]; // struct statfs is 120 bytes on x86-64 and arm64
+            return LibC.StatFs(mountpoint, buffer) != 0 && Marshal.GetLastPInvokeError() == NotConnected;
+        });
+        try
+        {
+            return await probe.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsStrataMount(string mountpoint)
     {

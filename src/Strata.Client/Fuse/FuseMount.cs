@@ -49,7 +49,7 @@ public sealed class FuseMount : IAsyncDisposable
         var mountpoint = Path.GetFullPath(options.Mountpoint);
 
         // A previous client on this mount point that was killed left a dead mount: replace it.
-        DeadMount.DetachAt(mountpoint);
+        await DeadMount.DetachAtAsync(mountpoint).ConfigureAwait(false);
         if (!Directory.Exists(mountpoint))
         {
             throw new DirectoryNotFoundException($"No mount point directory at {mountpoint}.");

@@ -11,7 +11,6 @@ internal static unsafe partial class LibC
     public const ulong MsNoSuid = 2;
     public const ulong MsNoDev = 4;
     public const int MntDetach = 2;
-    public const int FOk = 0;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
@@ -31,8 +30,8 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "umount2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Umount2(string target, int flags);
 
-    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static partial int Access(string path, int mode);
+    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int StatFs(string path, byte[] buffer);
 
     [LibraryImport("libc", EntryPoint = "getuid")]
     public static partial uint GetUid();
