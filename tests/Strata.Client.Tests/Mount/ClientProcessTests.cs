@@ -95,7 +95,7 @@ public sealed class ClientProcessTests
             await second.WaitForLineAsync(l => l.Contains("mounted on", StringComparison.Ordinal), StartTimeout);
             AssertContent(mountpoint, "/nested/big/compressible-20M.txt");
             Assert.Empty(Directory.GetFiles(Path.Combine(cache, "txn")));
-            Assert.Empty(Directory.GetDirectories(Path.Combine(cache, "work")).Where(d => Path.GetFileName(d) != second.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal([second.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Directory.GetDirectories(Path.Combine(cache, "work")).Select(Path.GetFileName));
         }
         finally
         {
