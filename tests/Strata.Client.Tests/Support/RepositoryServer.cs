@@ -19,6 +19,7 @@ internal sealed class RepositoryServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _corrupt = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Path, bool NoCache)> _requests = new();
     private readonly Task _accepting;
+    private int _disposed;
 
     public RepositoryServer(string root, string fqrn = TestVectors.RepositoryName)
     {
@@ -70,6 +71,11 @@ internal sealed class RepositoryServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Kill();
         await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
@@ -150,7 +156,7 @@ internal sealed class RepositoryServer : IAsyncDisposable
                     var cacheControl = relative is not null && relative.StartsWith("data/", StringComparison.Ordinal) ? "public, max-age=259200, immutable" : "public, max-age=61";
                     var head = body is null
                         ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n"
-                        : $"HTTP/1.1 200 OK\r\nContent-Type: application/x-cvmfs\r\nContent-Length: {body.Length}\r\nCache-Control: {cacheControl}\r\nConnection: keep-alive\r\n\r\n";
+                        : $"HTTP/1.1 200 OK\r\nDate: {DateTimeOffset.UtcNow:R}\r\nContent-Type: application/x-cvmfs\r\nContent-Length: {body.Length}\r\nCache-Control: {cacheControl}\r\nConnection: keep-alive\r\n\r\n";
                     await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token).ConfigureAwait(false);
                     if (body is not null)
                     {
