@@ -203,6 +203,7 @@ for round in $(seq "$ROUNDS"); do
   log "cold start, round $round"
   # Anchor: the full pull a runtime without lazy loading does, then the same program.
   pull=$RUN/pull-$round
+  mkdir -p "$pull"
   t0=$(now)
   timeout 600 skopeo copy --src-tls-verify=false "docker://127.0.0.1:$PORT/bench/python:1" "oci:$pull/layout:1" >"$LOGS/pull-$round.log" 2>&1 \
     || die "skopeo pull failed; see $LOGS/pull-$round.log"
