@@ -26,4 +26,28 @@ public sealed class PublicationOptions
     public List<string> Rules { get; set; } = [];
 
     public IReadOnlyList<string> EffectiveRules => Rules.Count == 0 ? ["**"] : Rules;
+
+    /// <summary>zlib level of file objects, 1 (fastest) to 9; 6 is cvmfs's default (see docs/benchmarks.md).</summary>
+    [Range(1, 9, ErrorMessage = "Publish:CompressionLevel must be 1 to 9")]
+    public int CompressionLevel { get; set; } = Strata.Cvmfs.Objects.ObjectEncoder.DefaultCompressionLevel;
+
+    /// <summary>Store files whose first 64 KiB do not compress uncompressed (flag "none") instead of deflating them for nothing.</summary>
+    public bool StoreIncompressibleUncompressed { get; set; }
+
+    /// <summary>
+    /// Publications running at once in this process (default 1). Publication is CPU-bound and runs
+    /// in the server process: more at once only makes each slower and starves request serving.
+    /// Further jobs wait their turn (their leases are kept alive while they wait).
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "Publish:MaxConcurrentPublications must be 1 to 64")]
+    public int MaxConcurrentPublications { get; set; } = 1;
+
+    /// <summary>Layers one publication ingests at once. Default: half the cores (at least 1), so request serving keeps the rest.</summary>
+    [Range(1, 64, ErrorMessage = "Publish:MaxParallelLayers must be 1 to 64")]
+    public int? MaxParallelLayers { get; set; }
+
+    /// <summary>Compress small files on other cores while a layer decompresses (off by default; slower on 2 cores).</summary>
+    public bool PipelineSmallFiles { get; set; }
+
+    public int EffectiveMaxParallelLayers => MaxParallelLayers ?? Math.Max(1, Environment.ProcessorCount / 2);
 }
