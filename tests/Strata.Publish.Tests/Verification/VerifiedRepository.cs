@@ -48,7 +48,7 @@ internal sealed record VerifiedRepository(
     }
 
     /// <summary>cvmfs variant symlinks: <c>$(NAME)</c> or <c>$(NAME:-default)</c>.</summary>
-    private static string ExpandVariables(string target, Func<string, string?>? variables) =>
+    internal static string ExpandVariables(string target, Func<string, string?>? variables) =>
         System.Text.RegularExpressions.Regex.Replace(target, @"\$\(([A-Za-z0-9_]+)(?::-([^)]*))?\)", m =>
             variables?.Invoke(m.Groups[1].Value) ?? (m.Groups[2].Success ? m.Groups[2].Value : string.Empty));
 
