@@ -12,7 +12,7 @@
 #   STRATA_BIN    an already published `strata` executable (then nothing is published)
 #   CONFIGS       publisher configurations measured one after the other, one per line:
 #                 "name=extra strata serve arguments" (default: zlib level 6, cvmfs's; level 1;
-#                 level 1 with small files compressed on other cores while the layer decompresses)
+#                 level 1 with incompressible files stored uncompressed)
 #   SCALE         image set size factor (1 = ~460 MB of unique compressed layers)
 #   GZIP_REPEATS  timed `gzip -dc` runs per layer, the fastest counts (3)
 #   REPEATS       re-tag and new-image-on-a-known-base publications per configuration (3)
@@ -34,7 +34,7 @@ SKOPEO_TIMEOUT=${SKOPEO_TIMEOUT:-900}
 PUBLISH_TIMEOUT=${PUBLISH_TIMEOUT:-900}
 DEFAULT_CONFIGS='level6=--Publish:CompressionLevel 6
 level1=--Publish:CompressionLevel 1
-level1-pipelined=--Publish:CompressionLevel 1 --Publish:PipelineSmallFiles true'
+level1-raw=--Publish:CompressionLevel 1 --Publish:StoreIncompressibleUncompressed true'
 CONFIGS=${CONFIGS:-$DEFAULT_CONFIGS}
 FQRN=unpacked.strata.local
 HOST=bench.strata.local
@@ -51,6 +51,10 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"; }   # config metric item value
 calc() { awk "BEGIN { printf \"%.3f\\n\", $1 }"; }
+CLK_TCK=$(getconf CLK_TCK)
+# CPU seconds (user + system, reaped children included) of a process, from /proc/PID/stat:
+# far less sensitive than wall time to other work on a shared machine.
+cpu_seconds() { awk -v tck="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13 + $14 + $15) / tck }' "/proc/$1/stat"; }
 now() { date +%s.%N; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -138,13 +142,18 @@ s = json.load(open(sys.argv[1]))
 for name, l in sorted(s["layers"].items()):
     print(name, l["digest"].split(":")[1], l["size"], l["tar_size"], l["files"], sep="\t")
 PYEOF
+TIMEFORMAT='%3U %3S'
 while IFS=$'\t' read -r name hex size tar files; do
-  best=
+  best=; best_cpu=
   for _ in $(seq "$GZIP_REPEATS"); do
-    t0=$(now); gzip -dc "$IMAGES/blobs/sha256/$hex" >/dev/null; t=$(calc "$(now) - $t0")
+    t0=$(now)
+    read -r u s < <({ time gzip -dc "$IMAGES/blobs/sha256/$hex" >/dev/null; } 2>&1)
+    t=$(calc "$(now) - $t0"); cpu=$(calc "$u + $s")
     [[ -z $best ]] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }' && best=$t
+    [[ -z $best_cpu ]] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }' && best_cpu=$cpu
   done
   record gzip layer_s "$name" "$best"
+  record gzip layer_cpu_s "$name" "$best_cpu"
 done <"$RUN/layers.tsv"
 
 # ---------------------------------------------------------------- Strata, per configuration
@@ -178,13 +187,14 @@ job_id() { local json; json=$(status_json "$1"); [[ $json =~ \"id\":([0-9]+) ]] 
 
 # publish_timed CONFIG ITEM SRC DEST_REPO:TAG: push, then time until the publication succeeded.
 publish_timed() {
-  local config=$1 item=$2 src=$3 dest=$4 since t0 t1 t2 json
+  local config=$1 item=$2 src=$3 dest=$4 since t0 t1 t2 c1 c2 json
   since=$(job_id "$dest")
   t0=$(now)
   skopeo_isolated "$CACHE" copy -q --dest-tls-verify=false --src-tls-verify=false "$src" "docker://127.0.0.1:$PORT/$dest" >>"$LOGS/$config-skopeo.log" 2>&1 \
     || die "push of $src failed; see $LOGS/$config-skopeo.log"
-  t1=$(now)
-  json=$(wait_published "$dest" "$since"); t2=$(now)
+  t1=$(now); c1=$(cpu_seconds "$SERVER_PID")
+  json=$(wait_published "$dest" "$since"); t2=$(now); c2=$(cpu_seconds "$SERVER_PID")
+  record "$config" publish_cpu_s "$item" "$(calc "$c2 - $c1")"
   record "$config" push_s "$item" "$(calc "$t1 - $t0")"
   record "$config" latency_s "$item" "$(calc "$t2 - $t1")"
   for k in ingestMs flattenMs commitMs totalMs layersIngested layersReused uncompressedBytes compressedBytesRead storedBytes objectsStored files revision; do

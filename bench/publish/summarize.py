@@ -90,6 +90,33 @@ if busy_tar and all(num(c, "ingestMs", "busy") for c in configs):
     p(row)
 p("")
 
+# ---- the same in CPU seconds (robust to other work on a shared machine)
+gzip_cpu = {k: float(v) for k, v in values[("gzip", "layer_cpu_s")].items()}
+if gzip_cpu and any(values[(c, "publish_cpu_s")] for c in configs):
+    p("**The same in CPU seconds** (the server process's user + system time from the end of the push to the "
+      "publication's success, beside `gzip -dc`'s user + system time; other work on the machine moves these far less than wall times):")
+    p("")
+    p("| image | gzip -dc CPU s |" + "".join(f" {c} CPU s | {c}: gzip CPU / publish CPU |" for c in configs))
+    p("|---|---|" + "---|---|" * len(configs))
+    seen = set()
+    cpu_totals = collections.defaultdict(float)
+    for tag in sorted(images):
+        new = [l for l in images[tag]["layers"] if l not in seen]
+        seen.update(new)
+        gz = sum(gzip_cpu[l] for l in new)
+        cpu_totals["gzip"] += gz
+        row = f"| {tag} | {gz:.2f} |"
+        for c in configs:
+            cpu = num(c, "publish_cpu_s", tag)
+            cpu_totals[c] += cpu or 0
+            row += f" {fmt(cpu)} | {fmt(gz / cpu if cpu else None)} |"
+        p(row)
+    row = f"| **set** | **{cpu_totals['gzip']:.2f}** |"
+    for c in configs:
+        row += f" **{fmt(cpu_totals[c])}** | **{fmt(cpu_totals['gzip'] / cpu_totals[c] if cpu_totals[c] else None)}** |"
+    p(row)
+    p("")
+
 # ---- latency
 p("**Publication latency** (from the end of the push, `skopeo copy` returning, to the publication job "
   "reported succeeded, polled every 20 ms; the new revision is served from that moment):")

@@ -17,8 +17,9 @@ public sealed class KillDuringPublicationTests
     private const string Fqrn = "unpacked.strata.local";
     private const string Host = "registry.strata.test";
 
-    // A short lease, so a restarted server takes the dead process's job over within seconds.
-    private static readonly string[] ServerArguments = ["--Jobs:LeaseDuration", "00:00:05", "--Publish:RegistryHost", Host];
+    // A short lease, so a restarted server takes the dead process's job over within seconds; zlib
+    // level 6 (slower than the default 1) so the ingest lasts long enough for the kills to land in it.
+    private static readonly string[] ServerArguments = ["--Jobs:LeaseDuration", "00:00:05", "--Publish:RegistryHost", Host, "--Publish:CompressionLevel", "6"];
 
     [Fact]
     public async Task Kill_9_during_publication_keeps_the_previous_revision_served_and_the_job_finishes_after_restart()

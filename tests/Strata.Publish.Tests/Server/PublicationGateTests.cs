@@ -25,12 +25,13 @@ public sealed class PublicationGateTests
     }
 
     [Fact]
-    public void Defaults_leave_cores_to_request_serving()
+    public void Defaults_leave_cores_to_request_serving_and_compress_fast()
     {
         var options = new PublicationOptions();
 
         Assert.Equal(1, options.MaxConcurrentPublications);
         Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), options.EffectiveMaxParallelLayers);
-        Assert.Equal(6, options.CompressionLevel);
+        Assert.Equal(1, options.CompressionLevel);
+        Assert.True(options.StoreIncompressibleUncompressed);
     }
 }
