@@ -10,7 +10,8 @@ namespace Strata.Cvmfs.Objects;
 public sealed class ObjectEncoder : IAsyncDisposable
 {
     // What cvmfs (zlib compress2, default level) stores for empty content. .NET's ZLibStream writes
-    // nothing at all when nothing was written to it, so empty content is special-cased.
+    // nothing at all when nothing was written to it, so empty content is special-cased (the same
+    // bytes at every level, so the empty object is one object whatever the level).
     private static readonly byte[] EmptyZlibStream = [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
 
     private readonly ContentHasher _hasher;
@@ -20,18 +21,30 @@ public sealed class ObjectEncoder : IAsyncDisposable
     private long _contentSize;
     private bool _completed;
 
+    /// <summary>
+    /// zlib level 6, <c>Z_DEFAULT_COMPRESSION</c>, which cvmfs uses: small objects come out
+    /// byte-identical to cvmfs's. Clients verify and inflate whatever zlib stream is stored, so any
+    /// level is readable by every client; only the object names (hashes of the stored bytes) differ.
+    /// </summary>
+    public const int DefaultCompressionLevel = 6;
+
     /// <summary>Creates an encoder writing to <paramref name="destination"/> (left open).</summary>
-    public ObjectEncoder(Stream destination, ObjectCompression compression = ObjectCompression.Zlib, ContentHashAlgorithm algorithm = ContentHashAlgorithm.Sha1)
+    /// <param name="destination">Receives the stored bytes.</param>
+    /// <param name="compression">zlib or none.</param>
+    /// <param name="algorithm">Content hash algorithm of the object name.</param>
+    /// <param name="compressionLevel">zlib level 1 (fastest) to 9 (smallest); ignored without compression.</param>
+    public ObjectEncoder(Stream destination, ObjectCompression compression = ObjectCompression.Zlib, ContentHashAlgorithm algorithm = ContentHashAlgorithm.Sha1, int compressionLevel = DefaultCompressionLevel)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfLessThan(compressionLevel, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(compressionLevel, 9);
         _compression = compression;
         _hasher = ContentHasher.Create(algorithm);
         _hashing = new HashingWriteStream(destination, _hasher);
 
-        // Level 6 is zlib's Z_DEFAULT_COMPRESSION, which cvmfs uses; small objects come out byte-identical.
         _zlib = compression switch
         {
-            ObjectCompression.Zlib => new ZLibStream(_hashing, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true),
+            ObjectCompression.Zlib => new ZLibStream(_hashing, new ZLibCompressionOptions { CompressionLevel = compressionLevel }, leaveOpen: true),
             ObjectCompression.None => null,
             _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
         };
@@ -41,10 +54,14 @@ public sealed class ObjectEncoder : IAsyncDisposable
     public long ContentSize => _contentSize;
 
     /// <summary>Encodes all of <paramref name="source"/> into <paramref name="destination"/>.</summary>
-    public static async Task<EncodedObject> EncodeAsync(Stream source, Stream destination, ObjectCompression compression, ContentHashAlgorithm algorithm, CancellationToken cancellationToken)
+    public static Task<EncodedObject> EncodeAsync(Stream source, Stream destination, ObjectCompression compression, ContentHashAlgorithm algorithm, CancellationToken cancellationToken) =>
+        EncodeAsync(source, destination, compression, algorithm, DefaultCompressionLevel, cancellationToken);
+
+    /// <summary>Encodes all of <paramref name="source"/> into <paramref name="destination"/> at a zlib level.</summary>
+    public static async Task<EncodedObject> EncodeAsync(Stream source, Stream destination, ObjectCompression compression, ContentHashAlgorithm algorithm, int compressionLevel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        await using var encoder = new ObjectEncoder(destination, compression, algorithm);
+        await using var encoder = new ObjectEncoder(destination, compression, algorithm, compressionLevel);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamBufferSize);
         try
         {

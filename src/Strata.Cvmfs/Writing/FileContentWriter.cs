@@ -34,12 +34,15 @@ public sealed class FileContentWriter
         var detector = _options.Chunking is null ? null : new Xor32ChunkDetector(_options.Chunking);
         var chunks = new List<ChunkRecord>();
         var buffer = ArrayPool<byte>.Shared.Rent(ObjectEncoder.StreamBufferSize);
-        var current = await StartAsync(cancellationToken).ConfigureAwait(false);
+        PendingChunk? current = null;
         try
         {
+            // The first block decides the compression of every object of the file (catalog flags are per file).
+            var n = await content.ReadAtLeastAsync(buffer.AsMemory(0, ObjectEncoder.StreamBufferSize), ObjectEncoder.StreamBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var compression = ChooseCompression(buffer.AsSpan(0, n));
+            current = await StartAsync(compression, cancellationToken).ConfigureAwait(false);
             long total = 0, chunkStart = 0;
-            int n;
-            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            for (; n > 0; n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false))
             {
                 var at = 0;
                 while (at < n)
@@ -54,7 +57,7 @@ public sealed class FileContentWriter
                         var chunk = await current.FinishAsync(ObjectKind.Partial, cancellationToken).ConfigureAwait(false);
                         chunks.Add(new ChunkRecord(chunkStart, chunk.ContentSize, chunk.Hash));
                         chunkStart = total;
-                        current = await StartAsync(cancellationToken).ConfigureAwait(false);
+                        current = await StartAsync(compression, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -62,24 +65,83 @@ public sealed class FileContentWriter
             if (chunks.Count == 0)
             {
                 var whole = await current.FinishAsync(ObjectKind.File, cancellationToken).ConfigureAwait(false);
-                return new StoredFile(total, whole.Hash, [], _options.Algorithm, _options.Compression);
+                return new StoredFile(total, whole.Hash, [], _options.Algorithm, compression);
             }
 
             var last = await current.FinishAsync(ObjectKind.Partial, cancellationToken).ConfigureAwait(false);
             chunks.Add(new ChunkRecord(chunkStart, last.ContentSize, last.Hash));
-            return new StoredFile(total, null, chunks, _options.Algorithm, _options.Compression);
+            return new StoredFile(total, null, chunks, _options.Algorithm, compression);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            await current.DisposeAsync().ConfigureAwait(false);
+            if (current is not null)
+            {
+                await current.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task<PendingChunk> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// zlib, unless <see cref="FileContentOptions.StoreIncompressibleUncompressed"/> is on and the
+    /// file's first block (at least <see cref="IncompressibleSampleBytes"/>) does not shrink by
+    /// 3 %: already-compressed content (archives, images, packed weights) is then stored as is,
+    /// flagged <see cref="ObjectCompression.None"/>, instead of being deflated for nothing.
+    /// </summary>
+    private ObjectCompression ChooseCompression(ReadOnlySpan<byte> firstBlock)
+    {
+        if (_options.Compression != ObjectCompression.Zlib || !_options.StoreIncompressibleUncompressed || firstBlock.Length < IncompressibleSampleBytes)
+        {
+            return _options.Compression;
+        }
+
+        var sample = firstBlock[..IncompressibleSampleBytes];
+        using var probe = new CountingStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(probe, new System.IO.Compression.ZLibCompressionOptions { CompressionLevel = 1 }, leaveOpen: true))
+        {
+            zlib.Write(sample);
+        }
+
+        return probe.Length * 100 >= sample.Length * 97L ? ObjectCompression.None : ObjectCompression.Zlib;
+    }
+
+    /// <summary>Size of the sample that decides whether a file is stored uncompressed (smaller files are always compressed).</summary>
+    public const int IncompressibleSampleBytes = 64 * 1024;
+
+    private async Task<PendingChunk> StartAsync(ObjectCompression compression, CancellationToken cancellationToken)
     {
         var pending = await _sink.CreateAsync(cancellationToken).ConfigureAwait(false);
-        return new PendingChunk(pending, new ObjectEncoder(pending.Content, _options.Compression, _options.Algorithm));
+        return new PendingChunk(pending, new ObjectEncoder(pending.Content, compression, _options.Algorithm, _options.CompressionLevel));
+    }
+
+    /// <summary>Counts what is written to it and keeps nothing.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
     }
 
     private sealed class PendingChunk(IPendingObject pending, ObjectEncoder encoder) : IAsyncDisposable

@@ -77,7 +77,7 @@ public sealed class ImagePublisher
         var ingester = new LayerIngester(_driver, sink, _repository.Catalogs, new LayerIngestOptions
         {
             Limits = _options.LayerLimits,
-            Content = new FileContentOptions { Algorithm = _options.Algorithm, Compression = _options.Compression, Chunking = _options.Chunking },
+            Content = new FileContentOptions { Algorithm = _options.Algorithm, Compression = _options.Compression, CompressionLevel = _options.CompressionLevel, StoreIncompressibleUncompressed = _options.StoreIncompressibleUncompressed, Chunking = _options.Chunking },
             Catalogs = catalogOptions,
             PipelineSmallFiles = _options.PipelineSmallFiles,
         });

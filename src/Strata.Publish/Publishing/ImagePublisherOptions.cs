@@ -27,6 +27,19 @@ public sealed record ImagePublisherOptions
     /// </summary>
     public ObjectCompression Compression { get; init; } = ObjectCompression.Zlib;
 
+    /// <summary>
+    /// zlib level of file objects, 1 (fastest) to 9; default 6, cvmfs's. Compression dominates
+    /// ingest time at 6 (see docs/benchmarks.md, "Publication"); every client reads every level.
+    /// Catalogs, history and certificate stay at 6 (small, written once per revision).
+    /// </summary>
+    public int CompressionLevel { get; init; } = ObjectEncoder.DefaultCompressionLevel;
+
+    /// <summary>
+    /// Store files whose first 64 KiB do not compress (archives, media, packed data) uncompressed
+    /// instead of deflating them for nothing (see <see cref="Cvmfs.Writing.FileContentOptions.StoreIncompressibleUncompressed"/>).
+    /// </summary>
+    public bool StoreIncompressibleUncompressed { get; init; }
+
     /// <summary>File chunking (cvmfs default 4/8/16 MiB); null stores every file whole.</summary>
     public ChunkingParameters? Chunking { get; init; } = ChunkingParameters.Default;
 

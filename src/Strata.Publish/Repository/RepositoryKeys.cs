@@ -14,28 +14,39 @@ namespace Strata.Publish.Repository;
 /// (stored as the <c>X</c> object); the key signs every manifest.</item>
 /// </list>
 /// Private keys are PKCS#8 PEM with mode 0600. A folder with some but not all of the files is an
-/// error: silently making a new master key would lock every client out.
+/// error: silently making a new master key would lock every client out. The one file that may be
+/// missing is <c>.masterkey</c>: a site that keeps its master key elsewhere (offline, a smart card)
+/// gives Strata only <c>.pub</c> and imports whitelists it signs there
+/// (<see cref="RepositoryPublisher.ImportWhitelistAsync"/>); Strata then never signs a whitelist.
 /// </summary>
 public sealed class RepositoryKeys : IDisposable
 {
-    private RepositoryKeys(string repositoryName, RSA masterKey, RSA repositoryKey, RepositoryCertificate certificate)
+    private RepositoryKeys(string repositoryName, RSA? masterKey, RSA masterPublicKey, RSA repositoryKey, RepositoryCertificate certificate)
     {
         RepositoryName = repositoryName;
         MasterKey = masterKey;
+        MasterPublicKey = masterPublicKey;
         RepositoryKey = repositoryKey;
         Certificate = certificate;
     }
 
     public string RepositoryName { get; }
 
-    public RSA MasterKey { get; }
+    /// <summary>The master private key, or null when the master key is kept outside Strata.</summary>
+    public RSA? MasterKey { get; }
+
+    /// <summary>The master public key clients trust (<c>CVMFS_PUBLIC_KEY</c>).</summary>
+    public RSA MasterPublicKey { get; }
 
     public RSA RepositoryKey { get; }
 
     public RepositoryCertificate Certificate { get; }
 
+    /// <summary>True when Strata holds the master private key and can sign whitelists itself.</summary>
+    public bool CanSignWhitelist => MasterKey is not null;
+
     /// <summary>The master public key in PEM, as clients need it.</summary>
-    public string MasterPublicKeyPem => MasterKey.ExportSubjectPublicKeyInfoPem() + "\n";
+    public string MasterPublicKeyPem => MasterPublicKey.ExportSubjectPublicKeyInfoPem() + "\n";
 
     /// <summary>Loads the keys from <paramref name="directory"/>, creating all of them on first use.</summary>
     public static RepositoryKeys LoadOrCreate(string directory, string repositoryName, TimeProvider? timeProvider = null)
@@ -44,9 +55,10 @@ public sealed class RepositoryKeys : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(repositoryName);
         var files = Files(directory, repositoryName);
         var present = files.All.Count(File.Exists);
-        if (present == files.All.Length)
+        if (files.Required.All(File.Exists))
         {
-            return Import(repositoryName, File.ReadAllText(files.MasterKey), File.ReadAllText(files.RepositoryKey), File.ReadAllBytes(files.Certificate));
+            var masterKey = File.Exists(files.MasterKey) ? File.ReadAllText(files.MasterKey) : null;
+            return Import(repositoryName, masterKey, File.ReadAllText(files.PublicKey), File.ReadAllText(files.RepositoryKey), File.ReadAllBytes(files.Certificate));
         }
 
         if (present != 0)
@@ -61,18 +73,53 @@ public sealed class RepositoryKeys : IDisposable
         var certificate = RepositoryCertificate.Create(repositoryName, repository, now.AddDays(-1), TimeSpan.FromDays(3650));
         WriteAtomically(files.RepositoryKey, repository.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
         WriteAtomically(files.Certificate, Encoding.ASCII.GetString(certificate.Pem.Span), secret: false);
-        WriteAtomically(files.PublicKey, master.ExportSubjectPublicKeyInfoPem() + "\n", secret: false);
-
-        // The master key last: its presence marks a complete set.
         WriteAtomically(files.MasterKey, master.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
-        return new RepositoryKeys(repositoryName, master, repository, certificate);
+
+        // The public key last: its presence (with .key and .crt) marks a complete set.
+        WriteAtomically(files.PublicKey, master.ExportSubjectPublicKeyInfoPem() + "\n", secret: false);
+        var publicKey = RSA.Create();
+        publicKey.ImportSubjectPublicKeyInfo(master.ExportSubjectPublicKeyInfo(), out _);
+        return new RepositoryKeys(repositoryName, master, publicKey, repository, certificate);
     }
 
     /// <summary>Uses existing keys (PEM text; PKCS#1 or PKCS#8 private keys, as cvmfs_server writes them).</summary>
-    public static RepositoryKeys Import(string repositoryName, string masterKeyPem, string repositoryKeyPem, ReadOnlySpan<byte> certificatePem)
+    public static RepositoryKeys Import(string repositoryName, string masterKeyPem, string repositoryKeyPem, ReadOnlySpan<byte> certificatePem) =>
+        Import(repositoryName, masterKeyPem, masterPublicKeyPem: null, repositoryKeyPem, certificatePem);
+
+    /// <summary>
+    /// Uses existing keys. Either <paramref name="masterKeyPem"/> (the master private key) or
+    /// <paramref name="masterPublicKeyPem"/> or both must be given; with the public key only, the
+    /// master key stays elsewhere and whitelists are imported. Both given must be one key pair.
+    /// </summary>
+    public static RepositoryKeys Import(string repositoryName, string? masterKeyPem, string? masterPublicKeyPem, string repositoryKeyPem, ReadOnlySpan<byte> certificatePem)
     {
-        var master = RSA.Create();
-        master.ImportFromPem(masterKeyPem);
+        ArgumentException.ThrowIfNullOrEmpty(repositoryName);
+        if (masterKeyPem is null && masterPublicKeyPem is null)
+        {
+            throw new InvalidOperationException("Either the master private key or the master public key is needed.");
+        }
+
+        RSA? master = null;
+        if (masterKeyPem is not null)
+        {
+            master = RSA.Create();
+            master.ImportFromPem(masterKeyPem);
+        }
+
+        var masterPublic = RSA.Create();
+        if (masterPublicKeyPem is not null)
+        {
+            masterPublic.ImportFromPem(masterPublicKeyPem);
+            if (master is not null && !master.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(masterPublic.ExportSubjectPublicKeyInfo()))
+            {
+                throw new InvalidOperationException("The master public key does not belong to the master private key.");
+            }
+        }
+        else
+        {
+            masterPublic.ImportSubjectPublicKeyInfo(master!.ExportSubjectPublicKeyInfo(), out _);
+        }
+
         var repository = RSA.Create();
         repository.ImportFromPem(repositoryKeyPem);
         var certificate = RepositoryCertificate.Parse(certificatePem);
@@ -82,7 +129,7 @@ public sealed class RepositoryKeys : IDisposable
             throw new InvalidOperationException("The repository certificate does not belong to the repository key.");
         }
 
-        return new RepositoryKeys(repositoryName, master, repository, certificate);
+        return new RepositoryKeys(repositoryName, master, masterPublic, repository, certificate);
     }
 
     /// <summary>Writes these keys into <paramref name="directory"/> (for an imported set).</summary>
@@ -92,24 +139,29 @@ public sealed class RepositoryKeys : IDisposable
         Directory.CreateDirectory(directory);
         WriteAtomically(files.RepositoryKey, RepositoryKey.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
         WriteAtomically(files.Certificate, Encoding.ASCII.GetString(Certificate.Pem.Span), secret: false);
+        if (MasterKey is not null)
+        {
+            WriteAtomically(files.MasterKey, MasterKey.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
+        }
+
         WriteAtomically(files.PublicKey, MasterPublicKeyPem, secret: false);
-        WriteAtomically(files.MasterKey, MasterKey.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
     }
 
     public void Dispose()
     {
-        MasterKey.Dispose();
+        MasterKey?.Dispose();
+        MasterPublicKey.Dispose();
         RepositoryKey.Dispose();
         Certificate.Dispose();
     }
 
-    private static (string MasterKey, string PublicKey, string RepositoryKey, string Certificate, string[] All) Files(string directory, string name)
+    private static (string MasterKey, string PublicKey, string RepositoryKey, string Certificate, string[] All, string[] Required) Files(string directory, string name)
     {
         var master = Path.Combine(directory, name + ".masterkey");
         var pub = Path.Combine(directory, name + ".pub");
         var key = Path.Combine(directory, name + ".key");
         var crt = Path.Combine(directory, name + ".crt");
-        return (master, pub, key, crt, [master, pub, key, crt]);
+        return (master, pub, key, crt, [master, pub, key, crt], [pub, key, crt]);
     }
 
     private static void WriteAtomically(string path, string content, bool secret)

@@ -115,25 +115,117 @@ public sealed class RepositoryPublisher
     /// <summary>
     /// Re-signs the whitelist if it expires within <see cref="RepositoryPublisherOptions.WhitelistRenewBefore"/>.
     /// Call it daily: a repository without publications would otherwise expire for every client.
+    /// An imported whitelist (<see cref="ImportWhitelistAsync"/>) is never replaced by one signed
+    /// here; when it is about to expire, or Strata has no master key, this throws
+    /// <see cref="InvalidOperationException"/> saying what the operator must do.
     /// </summary>
     public async Task<bool> RenewWhitelistAsync(CancellationToken cancellationToken)
     {
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var whitelist = await NewWhitelistIfNeededAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            if (whitelist is null)
+            var now = _time.GetUtcNow();
+            var whitelist = await NewWhitelistIfNeededAsync(now, cancellationToken).ConfigureAwait(false);
+            if (whitelist is not null)
             {
-                return false;
+                using var stream = new MemoryStream(whitelist, writable: false);
+                await _driver.PutAsync(CvmfsStoragePaths.Object(_options.RepositoryName, WhitelistFile), stream, cancellationToken).ConfigureAwait(false);
+                return true;
             }
 
-            using var stream = new MemoryStream(whitelist, writable: false);
-            await _driver.PutAsync(CvmfsStoragePaths.Object(_options.RepositoryName, WhitelistFile), stream, cancellationToken).ConfigureAwait(false);
-            return true;
+            var current = await ReadRootFileAsync(WhitelistFile, cancellationToken).ConfigureAwait(false);
+            if (current is null || !IsUsable(current, now + _options.WhitelistRenewBefore))
+            {
+                throw new InvalidOperationException(await ImportedWhitelistAsync(cancellationToken).ConfigureAwait(false) is not null
+                    ? $"{_options.RepositoryName}: the imported whitelist expires within {_options.WhitelistRenewBefore.TotalDays:0} days or has expired; sign a new one with the master key and import it (`strata keys import-whitelist`)."
+                    : $"{_options.RepositoryName}: the whitelist needs renewing but the master key is not here; sign one with the master key and import it (`strata keys import-whitelist`).");
+            }
+
+            return false;
         }
         finally
         {
             _commitGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Installs a whitelist signed elsewhere with the master key (a site keeping its master key
+    /// offline, as <c>cvmfs_server</c>'s external whitelist does). It must be signed by the master
+    /// public key clients trust, name this repository, list this repository's certificate and be
+    /// valid now; otherwise <see cref="WhitelistImportException"/> says why and nothing changes.
+    /// It is kept beside the repository (<c>cvmfs-state/&lt;fqrn&gt;/imported-whitelist</c>) and
+    /// from then on renewal never replaces it with one signed here.
+    /// </summary>
+    public async Task<RepositoryWhitelist> ImportWhitelistAsync(ReadOnlyMemory<byte> signedWhitelist, CancellationToken cancellationToken)
+    {
+        SignedWhitelist parsed;
+        try
+        {
+            parsed = SignedWhitelist.Parse(signedWhitelist);
+            parsed.Verify([_keys.MasterPublicKey], _options.RepositoryName, _time.GetUtcNow());
+        }
+        catch (Exception e) when (e is CvmfsVerificationException or CvmfsFormatException)
+        {
+            throw new WhitelistImportException($"the whitelist is not usable for {_options.RepositoryName}: {e.Message}", e);
+        }
+
+        if (!parsed.Whitelist.Lists(_keys.Certificate.Fingerprint()))
+        {
+            throw new WhitelistImportException($"the whitelist does not list this repository's certificate ({_keys.Certificate.Fingerprint().ToFingerprint()}); sign one that does");
+        }
+
+        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The record first: a crash in between leaves the import to be installed by the next commit or renewal.
+            using (var record = new MemoryStream(signedWhitelist.ToArray(), writable: false))
+            {
+                await _driver.PutAsync(ImportedWhitelistPath, record, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var stream = new MemoryStream(signedWhitelist.ToArray(), writable: false);
+            await _driver.PutAsync(CvmfsStoragePaths.Object(_options.RepositoryName, WhitelistFile), stream, cancellationToken).ConfigureAwait(false);
+            return parsed.Whitelist;
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    private string ImportedWhitelistPath => "cvmfs-state/" + _options.RepositoryName + "/imported-whitelist";
+
+    private async Task<byte[]?> ImportedWhitelistAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await _driver.OpenReadAsync(ImportedWhitelistPath, 0, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return buffer.ToArray();
+            }
+        }
+        catch (StoredObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Signed by the trusted master key, for this repository, listing our certificate, valid at <paramref name="at"/>.</summary>
+    private bool IsUsable(byte[] whitelist, DateTimeOffset at)
+    {
+        try
+        {
+            var parsed = SignedWhitelist.Parse(whitelist);
+            parsed.Verify([_keys.MasterPublicKey], _options.RepositoryName, at);
+            return parsed.Whitelist.Lists(_keys.Certificate.Fingerprint());
+        }
+        catch (Exception e) when (e is CvmfsVerificationException or CvmfsFormatException)
+        {
+            return false;
         }
     }
 
@@ -362,27 +454,28 @@ public sealed class RepositoryPublisher
         return node;
     }
 
+    /// <summary>
+    /// The whitelist to install now, or null to keep the current one: the current one while it is
+    /// valid for the renewal margin; else an imported one (reinstalled if it differs, never
+    /// replaced); else a new one signed with the master key, when Strata has it.
+    /// </summary>
     private async Task<byte[]?> NewWhitelistIfNeededAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var fingerprint = _keys.Certificate.Fingerprint();
         var existing = await ReadRootFileAsync(WhitelistFile, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
+        if (existing is not null && IsUsable(existing, now + _options.WhitelistRenewBefore))
         {
-            try
-            {
-                var parsed = SignedWhitelist.Parse(existing);
+            return null;
+        }
 
-                // Valid for at least the renewal margin, signed by our master key, listing our certificate.
-                parsed.Verify([_keys.MasterKey], _options.RepositoryName, now + _options.WhitelistRenewBefore);
-                if (parsed.Whitelist.Lists(fingerprint))
-                {
-                    return null;
-                }
-            }
-            catch (Exception e) when (e is CvmfsVerificationException or CvmfsFormatException)
-            {
-                // Replaced below.
-            }
+        if (await ImportedWhitelistAsync(cancellationToken).ConfigureAwait(false) is { } imported)
+        {
+            var differs = existing is null || !existing.AsSpan().SequenceEqual(imported);
+            return differs && IsUsable(imported, now) ? imported : null;
+        }
+
+        if (_keys.MasterKey is null)
+        {
+            return null;
         }
 
         var whitelist = new RepositoryWhitelist
@@ -390,7 +483,7 @@ public sealed class RepositoryPublisher
             IssuedAt = now,
             ExpiresAt = now + _options.WhitelistValidity,
             RepositoryName = _options.RepositoryName,
-            Fingerprints = [fingerprint],
+            Fingerprints = [_keys.Certificate.Fingerprint()],
         };
         return SignedWhitelist.Create(whitelist, _keys.MasterKey);
     }

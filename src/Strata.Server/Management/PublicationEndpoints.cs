@@ -23,6 +23,48 @@ public static class PublicationEndpoints
         group.MapGet("", ListAsync);
         group.MapGet("/status", StatusAsync);
         group.MapPost("", (Delegate)RequestAsync);
+        group.MapPut("/whitelist", (Delegate)ImportWhitelistAsync);
+    }
+
+    /// <summary>A signed whitelist is a few hundred bytes; anything much larger is not one.</summary>
+    private const int MaxWhitelistBytes = 64 * 1024;
+
+    /// <summary>
+    /// <c>PUT /api/v1/publications/whitelist</c>: installs a <c>.cvmfswhitelist</c> signed elsewhere with
+    /// the master key (body: the file as is). Verified before use (signature by the trusted master
+    /// public key, repository name, expiry, our certificate listed); a bad one changes nothing (400).
+    /// </summary>
+    private static async Task<IResult> ImportWhitelistAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxWhitelistBytes)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "too large", detail: $"a whitelist is at most {MaxWhitelistBytes} bytes");
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            if (body.Length + n > MaxWhitelistBytes)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "too large", detail: $"a whitelist is at most {MaxWhitelistBytes} bytes");
+            }
+
+            body.Write(buffer, 0, n);
+        }
+
+        var publisher = context.RequestServices.GetRequiredService<Strata.Publish.Publishing.ImagePublisher>();
+        try
+        {
+            var whitelist = await publisher.Repository.ImportWhitelistAsync(body.ToArray(), context.RequestAborted);
+            var view = new WhitelistView(whitelist.RepositoryName, whitelist.IssuedAt, whitelist.ExpiresAt, whitelist.Fingerprints.Select(f => f.ToFingerprint()).ToList(), Imported: true);
+            return Results.Json(view, PublicationJsonContext.Default.WhitelistView);
+        }
+        catch (Strata.Publish.Repository.WhitelistImportException e)
+        {
+            return Problem(e.Message);
+        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, string? state, int? limit)

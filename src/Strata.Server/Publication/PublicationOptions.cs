@@ -26,4 +26,33 @@ public sealed class PublicationOptions
     public List<string> Rules { get; set; } = [];
 
     public IReadOnlyList<string> EffectiveRules => Rules.Count == 0 ? ["**"] : Rules;
+
+    /// <summary>
+    /// zlib level of file objects, 1 (fastest) to 9. Default 1, not cvmfs's 6: measured on the
+    /// benchmark set, level 1 with incompressible files stored as is publishes with 0.39× the CPU
+    /// of level 6 for 6 % more bytes in <c>data/</c> (docs/benchmarks.md, "Publication (issue 3)");
+    /// every client reads every level.
+    /// </summary>
+    [Range(1, 9, ErrorMessage = "Publish:CompressionLevel must be 1 to 9")]
+    public int CompressionLevel { get; set; } = 1;
+
+    /// <summary>Store files whose first 64 KiB do not compress uncompressed (flag "none") instead of deflating them for nothing (default on, see <see cref="CompressionLevel"/>).</summary>
+    public bool StoreIncompressibleUncompressed { get; set; } = true;
+
+    /// <summary>
+    /// Publications running at once in this process (default 1). Publication is CPU-bound and runs
+    /// in the server process: more at once only makes each slower and starves request serving.
+    /// Further jobs wait their turn (their leases are kept alive while they wait).
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "Publish:MaxConcurrentPublications must be 1 to 64")]
+    public int MaxConcurrentPublications { get; set; } = 1;
+
+    /// <summary>Layers one publication ingests at once. Default: half the cores (at least 1), so request serving keeps the rest.</summary>
+    [Range(1, 64, ErrorMessage = "Publish:MaxParallelLayers must be 1 to 64")]
+    public int? MaxParallelLayers { get; set; }
+
+    /// <summary>Compress small files on other cores while a layer decompresses (off by default; slower on 2 cores).</summary>
+    public bool PipelineSmallFiles { get; set; }
+
+    public int EffectiveMaxParallelLayers => MaxParallelLayers ?? Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -35,11 +35,16 @@ public static class PublicationServiceCollectionExtensions
                     RepositoryName = options.Repository,
                     RegistryHost = string.IsNullOrEmpty(options.RegistryHost) ? strata.Listen : options.RegistryHost,
                     WorkDirectory = Path.Combine(data, "tmp", "publish"),
+                    CompressionLevel = options.CompressionLevel,
+                    StoreIncompressibleUncompressed = options.StoreIncompressibleUncompressed,
+                    MaxParallelLayers = options.EffectiveMaxParallelLayers,
+                    PipelineSmallFiles = options.PipelineSmallFiles,
                 },
                 sp.GetRequiredService<RepositoryKeys>(),
                 sp.GetRequiredService<TimeProvider>());
         });
 
+        services.AddSingleton(sp => new PublicationGate(sp.GetRequiredService<IOptions<PublicationOptions>>().Value.MaxConcurrentPublications));
         if (configuration.GetValue(PublicationOptions.Section + ":" + nameof(PublicationOptions.Enabled), true))
         {
             services.AddSingleton<IOutboxConsumer, PublicationConsumer>();

@@ -12,7 +12,7 @@ namespace Strata.Server.Publication;
 /// layer is permanent (the image itself is wrong, a retry cannot help); anything else (storage,
 /// a concurrent commit) is retried with backoff by the worker.
 /// </summary>
-public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests) : IJobHandler
+public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests, PublicationGate gate) : IJobHandler
 {
     public string Kind => PublicationConsumer.JobKind;
 
@@ -20,6 +20,7 @@ public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore m
     {
         var payload = JsonSerializer.Deserialize(job.Payload, PublicationJsonContext.Default.PublishJobPayload)
             ?? throw new PermanentJobException("publish job without a payload");
+        using var slot = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var exists = await manifests.GetManifestByTagAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false) is not null;

@@ -35,13 +35,13 @@ public sealed class IngestStagesTests(ITestOutputHelper output)
         }
 
         var layer = builder.TarGz();
-        foreach (var stage in new[] { "read", "encode", "sink" })
+        foreach (var stage in new[] { "read", "encode", "encode-level1", "sink" })
         {
             var stopwatch = Stopwatch.StartNew();
             var (tar, _) = await LayerDecompressor.OpenAsync(new MemoryStream(layer), new LayerLimits(), CancellationToken.None);
             await using var reader = new LayerTarReader(tar, new LayerLimits());
             var sink = new NullSink();
-            var writer = new FileContentWriter(sink);
+            var writer = new FileContentWriter(sink, new FileContentOptions { CompressionLevel = stage == "encode-level1" ? 1 : ObjectEncoder.DefaultCompressionLevel });
             var buffer = new byte[81920];
             while (await reader.NextAsync(CancellationToken.None) is { } entry)
             {

@@ -46,6 +46,8 @@ public sealed class ImagePublisherTests
         Assert.Equal($"../../.flat/{config.Hex[..2]}/{config.Hex}", link.SymlinkTarget);
 
         var flat = await Publication.ObserveAsync(reader, $"/.flat/{config.Hex[..2]}/{config.Hex}");
+        publication.AssertIndependentlySeen($"/.flat/{config.Hex[..2]}/{config.Hex}", flat);
+        Assert.Equal(publication.LastVerified!.Resolve($"/{Publication.Host}/library/box:1.0/bin/tool")!.Sha256, flat["/bin/tool"].Sha256);
         Assert.Equal("box\n", Encoding.UTF8.GetString(await ReadAsync(reader, $"/{Publication.Host}/library/box:1.0/etc/hostname")));
         var tool = flat["/bin/tool"];
         Assert.Equal(("file", 0b100_111_101_101u, 2u), (tool.Type, tool.Permissions, tool.LinkCount));

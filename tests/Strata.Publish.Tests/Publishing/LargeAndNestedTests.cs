@@ -27,6 +27,8 @@ public sealed class LargeAndNestedTests
         Assert.All(chunks, c => Assert.InRange(c.Size, 1, 16 * 1024 * 1024));
         await using var content = await reader.OpenFileAsync(entry, Ct);
         Assert.Equal(SHA256.HashData(big), await SHA256.HashDataAsync(content));
+        var independent = publication.LastVerified!.Resolve($"/{Publication.Host}/library/big:1/data/big.bin");
+        Assert.Equal((Convert.ToHexStringLower(SHA256.HashData(big)), chunks.Count), (independent!.Sha256, independent.Chunks));
         await publication.AssertStatisticsExactAsync(reader);
     }
 
@@ -55,6 +57,8 @@ public sealed class LargeAndNestedTests
         var config = Strata.Oci.Manifests.ManifestParser.Parse(pushed.Content, pushed.MediaType).Config!.Digest;
         var flatRoot = $"/.flat/{config.Hex[..2]}/{config.Hex}";
         var flat = await Publication.ObserveAsync(reader, flatRoot);
+        publication.AssertIndependentlySeen(flatRoot, flat);
+        Assert.True(publication.LastVerified!.Catalogs > 10, "the independent verifier walked the nested catalogs");
         Assert.Equal(6 * 8, flat.Count);
         Assert.Equal("5-4", System.Text.Encoding.UTF8.GetString(await ImagePublisherTests.ReadAsync(reader, $"/{Publication.Host}/library/wide:1/d5/f4")));
 

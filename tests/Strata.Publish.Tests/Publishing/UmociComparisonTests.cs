@@ -70,6 +70,7 @@ public sealed class UmociComparisonTests
         var config = ManifestParser.Parse(pushed.Content, pushed.MediaType).Config!.Digest;
         var actual = await Publication.ObserveAsync(reader, $"/.flat/{config.Hex[..2]}/{config.Hex}");
 
+        publication.AssertIndependentlySeen($"/.flat/{config.Hex[..2]}/{config.Hex}", actual);
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var (path, entry) in expected)
         {

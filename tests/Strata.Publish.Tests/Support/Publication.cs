@@ -4,6 +4,7 @@ using Strata.Cvmfs.Reading;
 using Strata.Publish.Publishing;
 using Strata.Publish.Repository;
 using Strata.Publish.Storage;
+using Strata.Publish.Tests.Verification;
 using Strata.Publish.Trees;
 
 namespace Strata.Publish.Tests.Support;
@@ -40,9 +41,49 @@ internal sealed class Publication : IAsyncDisposable
 
     public byte[] ManifestBytes() => File.ReadAllBytes(Path.Combine(RepositoryDirectory, ".cvmfspublished"));
 
-    /// <summary>Opens the repository as a client would: signature chain from the master public key, every object verified.</summary>
+    /// <summary>What the independent verifier found at the last <see cref="OpenReaderAsync"/>.</summary>
+    public VerifiedRepository? LastVerified { get; private set; }
+
+    /// <summary>Checks the repository with the verifier that shares no code with Strata.Cvmfs: signatures, every catalog, every object.</summary>
+    public async Task<VerifiedRepository> VerifyIndependentlyAsync()
+    {
+        var masterPublicKey = await File.ReadAllTextAsync(Path.Combine(Registry.Directory, "keys", Fqrn + ".pub"));
+        LastVerified = await IndependentVerifier.VerifyAsync(new DirectoryRepositoryFiles(RepositoryDirectory), Fqrn, masterPublicKey);
+        return LastVerified;
+    }
+
+    /// <summary>
+    /// Asserts that the independent verifier saw <paramref name="observed"/> (a tree read through
+    /// Strata's reader below <paramref name="root"/>) the same way: types, modes, owners, sizes,
+    /// symlink targets and content hashes.
+    /// </summary>
+    public void AssertIndependentlySeen(string root, SortedDictionary<string, ObservedEntry> observed)
+    {
+        var verified = LastVerified ?? throw new InvalidOperationException("call OpenReaderAsync or VerifyIndependentlyAsync first");
+        var below = verified.Entries.Keys.Where(k => k.StartsWith(root + "/", StringComparison.Ordinal)).Select(k => k[root.Length..]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(observed.Keys, below);
+        foreach (var (path, entry) in observed)
+        {
+            var independent = verified.Entries[root + path];
+            Assert.Equal(entry.Type is "dir" or "file" or "symlink" ? entry.Type : "special", independent.Type);
+            Assert.Equal((int)entry.Permissions, independent.Permissions);
+            Assert.Equal((entry.Uid, entry.Gid), (independent.Uid, independent.Gid));
+            Assert.Equal(entry.Target, independent.Symlink);
+            Assert.Equal(entry.Sha256, independent.Sha256);
+            if (entry.Type is "file" or "symlink")
+            {
+                Assert.Equal(entry.Size, independent.Size);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the repository as a client would: signature chain from the master public key, every
+    /// object verified. The independent verifier checks the whole repository first.
+    /// </summary>
     public async Task<RepositoryReader> OpenReaderAsync(Func<string, string?>? variables = null, string? tag = null)
     {
+        await VerifyIndependentlyAsync();
         var master = RSA.Create();
         master.ImportFromPem(File.ReadAllText(Path.Combine(Registry.Directory, "keys", Fqrn + ".pub")));
         return await RepositoryReader.OpenAsync(
