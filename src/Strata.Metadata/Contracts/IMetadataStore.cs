@@ -1,3 +1,5 @@
+using Strata.Metadata.Contracts.Gc;
+
 namespace Strata.Metadata.Contracts;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Strata.Metadata.Contracts;
 /// on the small interfaces; the composition root registers one implementation for all of them.
 /// Every backend must pass <c>MetadataStoreConformanceTests</c>.
 /// </summary>
-public interface IMetadataStore : IRepositoryStore, IBlobLinkStore, IManifestStore, ITagStore, IUploadSessionStore, IOutboxStore, IJobQueue, IAsyncDisposable
+public interface IMetadataStore : IRepositoryStore, IBlobLinkStore, IManifestStore, ITagStore, IUploadSessionStore, IOutboxStore, IJobQueue, IGarbageCollectionStore, IAsyncDisposable
 {
     /// <summary>Creates or migrates the schema. Safe to call at every start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using Npgsql;
 using Strata.Metadata.Contracts;
+using Strata.Metadata.Contracts.Gc;
 using Strata.Oci.Digests;
 
 namespace Strata.Metadata.Postgres;
@@ -40,6 +41,9 @@ public sealed partial class PostgresMetadataStore
                 var repositoryId = await EnsureRepositoryAsync(transaction, repository, token).ConfigureAwait(false);
                 var digest = blob.Digest.ToString();
 
+                // The review first: GC locks review, blob, links in that order (PostgresMetadataStore.GcQueue.cs).
+                await QueueBlobReviewsAsync(transaction, [digest], "blob.linked", token).ConfigureAwait(false);
+
                 // A blob row is immutable once written: the digest fixes the bytes, so the first size and time stand.
                 await transaction
                     .Command("INSERT INTO blobs (digest, size, created_at) VALUES (@digest, @size, @createdAt) ON CONFLICT (digest) DO NOTHING")
@@ -47,10 +51,21 @@ public sealed partial class PostgresMetadataStore
                     .With("@size", blob.Size)
                     .With("@createdAt", ToMilliseconds(blob.CreatedAt))
                     .ExecuteAsync(token).ConfigureAwait(false);
+
+                // FOR SHARE waits for a GC review deciding this blob; if it marked the blob, its bytes are
+                // going: linking them now would point at nothing (the caller waits and stores them again).
+                if (await transaction.Command("SELECT deleting_since IS NOT NULL FROM blobs WHERE digest = @digest FOR SHARE")
+                        .With("@digest", digest)
+                        .ScalarAsync<bool>(token).ConfigureAwait(false))
+                {
+                    throw new BlobBeingDeletedException(blob.Digest);
+                }
+
+                // A link renewed by a new push gets a new grace period (GC prunes links no manifest references once they are older).
                 await transaction
                     .Command("""
                         INSERT INTO repository_blobs (repository_id, digest, created_at) VALUES (@repository, @digest, @now)
-                        ON CONFLICT (repository_id, digest) DO NOTHING
+                        ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = excluded.created_at
                         """)
                     .With("@repository", repositoryId)
                     .With("@digest", digest)
@@ -68,6 +83,8 @@ public sealed partial class PostgresMetadataStore
             {
                 // The blob row stays: other repositories may link it, and GC decides when its bytes go.
                 // A manifest write checking this link holds it FOR KEY SHARE, so this waits for it.
+                // The review is queued first (GC's lock order); an unlink that finds nothing leaves a review that closes itself.
+                await QueueBlobReviewsAsync(transaction, [digest.ToString()], "blob.unlinked", token).ConfigureAwait(false);
                 var removed = await transaction
                     .Command("""
                         DELETE FROM repository_blobs

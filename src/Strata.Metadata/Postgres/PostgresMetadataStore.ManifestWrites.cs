@@ -126,6 +126,11 @@ public sealed partial class PostgresMetadataStore
                 "INSERT INTO manifest_manifest_references (manifest_id, child_digest) SELECT @manifest, d FROM unnest(@digests) AS d ON CONFLICT DO NOTHING",
                 cancellationToken).ConfigureAwait(false);
             events.Add(new PendingOutboxEvent(OutboxEventKinds.ManifestPushed, manifest.Repository, digest, Tag: null, manifest.MediaType));
+            if (write.Tags.Count == 0)
+            {
+                await QueueManifestReviewAsync(transaction, repositoryId, digest, "manifest.untagged", cancellationToken).ConfigureAwait(false);
+            }
+
             return manifestId;
         }
 

@@ -84,6 +84,7 @@ public sealed partial class PostgresMetadataStore
                 }
 
                 var (manifestId, mediaType) = found;
+                await QueueManifestContentReviewsAsync(transaction, manifestId, "manifest.deleted", token).ConfigureAwait(false);
 
                 // One round trip. The foreign keys (no cascades, so every removal is spelled out here) are
                 // checked at the end of the statement, when the rows pointing at the manifest are gone too.

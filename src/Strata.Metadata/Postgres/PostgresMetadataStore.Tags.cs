@@ -46,17 +46,18 @@ public sealed partial class PostgresMetadataStore
                             USING repositories r
                             WHERE t.repository_id = r.id AND r.name = @repository AND t.name = @tag
                             RETURNING t.manifest_id)
-                        SELECT m.digest, m.media_type FROM deleted d JOIN manifests m ON m.id = d.manifest_id
+                        SELECT m.digest, m.media_type, m.repository_id FROM deleted d JOIN manifests m ON m.id = d.manifest_id
                         """)
                     .With("@repository", repository)
                     .With("@tag", tag)
-                    .FirstOrDefaultAsync(reader => Tuple.Create(reader.GetString(0), reader.GetString(1)), token).ConfigureAwait(false);
+                    .FirstOrDefaultAsync(reader => Tuple.Create(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)), token).ConfigureAwait(false);
                 if (deleted is null)
                 {
                     return false;
                 }
 
-                var (digest, mediaType) = deleted;
+                var (digest, mediaType, repositoryId) = deleted;
+                await QueueManifestReviewAsync(transaction, repositoryId, digest, "tag.deleted", token).ConfigureAwait(false);
                 await AppendEventsAsync(
                     transaction,
                     [new PendingOutboxEvent(OutboxEventKinds.TagDeleted, repository, digest, tag, mediaType)],
@@ -79,6 +80,26 @@ public sealed partial class PostgresMetadataStore
         if (distinct.Count == 0)
         {
             return;
+        }
+
+        // Manifests the tags move away from are reviewed; locked (in name order, as the upsert) so no
+        // other push moves them in between.
+        var previous = (await transaction
+            .Command("""
+                SELECT manifest_id FROM tags
+                WHERE repository_id = @repository AND name = ANY(@tags)
+                ORDER BY name
+                FOR UPDATE
+                """)
+            .With("@repository", repositoryId)
+            .With("@tags", distinct.ToArray())
+            .ListAsync(reader => reader.GetInt64(0), cancellationToken).ConfigureAwait(false))
+            .Where(id => id != manifestId)
+            .Distinct()
+            .ToArray();
+        if (previous.Length > 0)
+        {
+            await QueueManifestReviewsByIdAsync(transaction, previous, "tag.moved", cancellationToken).ConfigureAwait(false);
         }
 
         // One upsert for all tags. The WHERE leaves a tag that already points here untouched, and

@@ -157,6 +157,48 @@ internal static class PostgresSchema
                 updated_at bigint NOT NULL
             );
             """),
+        (3, """
+            -- Garbage collection (IGarbageCollectionStore), the same tables as SQLite's version 3.
+            ALTER TABLE blobs ADD COLUMN deleting_since bigint;
+
+            CREATE TABLE gc_blob_reviews (
+                digest text COLLATE "C" PRIMARY KEY,
+                reason text NOT NULL,
+                event_at bigint NOT NULL,
+                lease_until bigint,
+                attempts integer NOT NULL DEFAULT 0,
+                created_at bigint NOT NULL
+            );
+            CREATE INDEX ix_gc_blob_reviews_due ON gc_blob_reviews (event_at);
+
+            CREATE TABLE gc_manifest_reviews (
+                repository_id bigint NOT NULL,
+                digest text COLLATE "C" NOT NULL,
+                reason text NOT NULL,
+                event_at bigint NOT NULL,
+                lease_until bigint,
+                attempts integer NOT NULL DEFAULT 0,
+                created_at bigint NOT NULL,
+                PRIMARY KEY (repository_id, digest)
+            );
+            CREATE INDEX ix_gc_manifest_reviews_due ON gc_manifest_reviews (event_at);
+
+            CREATE TABLE gc_runs (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                trigger_name text NOT NULL,
+                dry_run boolean NOT NULL,
+                started_at bigint NOT NULL,
+                finished_at bigint NOT NULL,
+                status text NOT NULL,
+                manifests_deleted bigint NOT NULL,
+                blobs_deleted bigint NOT NULL,
+                links_pruned bigint NOT NULL,
+                uploads_expired bigint NOT NULL,
+                orphans_deleted bigint NOT NULL,
+                bytes_freed bigint NOT NULL,
+                error text
+            );
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

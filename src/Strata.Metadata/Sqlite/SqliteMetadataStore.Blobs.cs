@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Strata.Metadata.Contracts;
+using Strata.Metadata.Contracts.Gc;
 using Strata.Oci.Digests;
 
 namespace Strata.Metadata.Sqlite;
@@ -49,14 +50,23 @@ public sealed partial class SqliteMetadataStore
                     ("@digest", digest),
                     ("@size", blob.Size),
                     ("@createdAt", UnixMilliseconds.From(blob.CreatedAt)));
+
+                // GC is deleting these bytes: linking them now would point at nothing (the caller waits and stores them again).
+                if (transaction.Scalar("SELECT deleting_since FROM blobs WHERE digest = @digest", ("@digest", digest)) is long)
+                {
+                    throw new BlobBeingDeletedException(blob.Digest);
+                }
+
+                // A link renewed by a new push gets a new grace period (GC prunes links no manifest references once they are older).
                 transaction.Execute(
                     """
                     INSERT INTO repository_blobs (repository_id, digest, created_at) VALUES (@repository, @digest, @now)
-                    ON CONFLICT (repository_id, digest) DO NOTHING
+                    ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = excluded.created_at
                     """,
                     ("@repository", repositoryId),
                     ("@digest", digest),
                     ("@now", NowMilliseconds()));
+                QueueBlobReview(transaction, digest, "blob.linked");
                 return true;
             },
             cancellationToken);
@@ -81,6 +91,7 @@ public sealed partial class SqliteMetadataStore
                 }
 
                 AppendEvent(transaction, OutboxEventKinds.BlobUnlinked, repository, digest.ToString(), tag: null, mediaType: null);
+                QueueBlobReview(transaction, digest.ToString(), "blob.unlinked");
                 return true;
             },
             cancellationToken);

@@ -105,6 +105,11 @@ public sealed partial class SqliteMetadataStore
             "INSERT INTO manifest_manifest_references (manifest_id, child_digest) VALUES (@manifest, @digest) ON CONFLICT DO NOTHING");
 
         AppendEvent(transaction, OutboxEventKinds.ManifestPushed, manifest.Repository, manifest.Digest.ToString(), tag: null, manifest.MediaType);
+        if (write.Tags.Count == 0)
+        {
+            QueueManifestReview(transaction, repositoryId, manifest.Digest.ToString(), "manifest.untagged");
+        }
+
         return manifestId;
     }
 

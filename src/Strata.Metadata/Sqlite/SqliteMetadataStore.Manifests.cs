@@ -113,6 +113,7 @@ public sealed partial class SqliteMetadataStore
                     AppendEvent(transaction, OutboxEventKinds.TagDeleted, repository, digest.ToString(), tag, mediaType);
                 }
 
+                QueueManifestContentReviews(transaction, manifestId, "manifest.deleted");
                 transaction.Execute("DELETE FROM manifest_blob_references WHERE manifest_id = @id", ("@id", manifestId));
                 transaction.Execute("DELETE FROM manifest_manifest_references WHERE manifest_id = @id", ("@id", manifestId));
                 transaction.Execute("DELETE FROM manifests WHERE id = @id", ("@id", manifestId));

@@ -68,6 +68,7 @@ public sealed partial class SqliteMetadataStore
                     ("@repository", repositoryId),
                     ("@tag", tag));
                 AppendEvent(transaction, OutboxEventKinds.TagDeleted, repository, digest, tag, mediaType);
+                QueueManifestReview(transaction, repositoryId, digest, "tag.deleted");
                 return true;
             },
             cancellationToken);
@@ -94,5 +95,9 @@ public sealed partial class SqliteMetadataStore
             ("@manifest", manifestId),
             ("@now", NowMilliseconds()));
         AppendEvent(transaction, OutboxEventKinds.TagSet, manifest.Repository, manifest.Digest.ToString(), tag, manifest.MediaType);
+        if (current is { } previous)
+        {
+            QueueManifestReviewById(transaction, previous, "tag.moved");
+        }
     }
 }

@@ -149,6 +149,54 @@ internal static class SqliteSchema
                 updated_at INTEGER NOT NULL
             );
             """),
+        (3, """
+            -- Garbage collection (IGarbageCollectionStore). deleting_since marks a blob whose bytes GC is
+            -- deleting: links to it are refused until the row is gone.
+            ALTER TABLE blobs ADD COLUMN deleting_since INTEGER;
+
+            -- Review queues, fed by the write paths in their own transactions. A review is due at
+            -- event_at + grace period (the grace is policy, not data, so it is applied when taking reviews);
+            -- a later event postpones it. lease_until is set while a worker owns the review.
+            CREATE TABLE gc_blob_reviews (
+                digest TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                event_at INTEGER NOT NULL,
+                lease_until INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_gc_blob_reviews_due ON gc_blob_reviews (event_at);
+
+            -- Keyed by (repository, digest), not manifest id: SQLite may hand a deleted manifest's id to a
+            -- new one, which must not inherit an older review.
+            CREATE TABLE gc_manifest_reviews (
+                repository_id INTEGER NOT NULL,
+                digest TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                event_at INTEGER NOT NULL,
+                lease_until INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (repository_id, digest)
+            );
+            CREATE INDEX ix_gc_manifest_reviews_due ON gc_manifest_reviews (event_at);
+
+            CREATE TABLE gc_runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                trigger_name TEXT NOT NULL,
+                dry_run INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                manifests_deleted INTEGER NOT NULL,
+                blobs_deleted INTEGER NOT NULL,
+                links_pruned INTEGER NOT NULL,
+                uploads_expired INTEGER NOT NULL,
+                orphans_deleted INTEGER NOT NULL,
+                bytes_freed INTEGER NOT NULL,
+                error TEXT
+            );
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
