@@ -1,4 +1,5 @@
 using Strata.Metadata.Contracts;
+using Strata.Metadata.Contracts.Gc;
 using Strata.Oci.Digests;
 using Strata.Oci.Errors;
 using Strata.Storage;
@@ -48,7 +49,16 @@ public sealed class BlobService(IBlobDriver driver, IBlobLinkStore links)
             return false;
         }
 
-        await links.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await links.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobBeingDeletedException)
+        {
+            // Garbage collection is deleting it: the client uploads it instead (its bytes come back then).
+            return false;
+        }
+
         return true;
     }
 

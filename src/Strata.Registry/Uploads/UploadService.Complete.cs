@@ -1,12 +1,16 @@
 using Strata.Metadata.Contracts;
+using Strata.Metadata.Contracts.Gc;
 using Strata.Oci.Digests;
 using Strata.Oci.Errors;
+using Strata.Registry.Gc;
 using Strata.Storage;
 
 namespace Strata.Registry.Uploads;
 
 public sealed partial class UploadService
 {
+    private static readonly TimeSpan DeletionPollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Closes an upload (PUT <c>?digest=</c>), with an optional last chunk in the body. The blob
     /// becomes visible only after its digest matched; a mismatch discards the upload.
@@ -83,25 +87,64 @@ public sealed partial class UploadService
     /// stored: identical bytes), then links the blob to the repository. The link is written last,
     /// so a crash in between leaves at worst unlinked bytes for GC, never a link without bytes.
     /// </summary>
+    /// <remarks>
+    /// Garbage collection may be deleting the same blob (it lost its last reference before this push):
+    /// then the link is refused (<see cref="BlobBeingDeletedException"/>), and the push waits for the
+    /// deletion to finish (up to <see cref="GcOptions.BlobDeletionWait"/>) and stores its own bytes
+    /// again. The upload data is kept until the link is written and the bytes are seen in place, so
+    /// bytes deleted between the check and the link are put back.
+    /// </remarks>
     private async Task<BlobRecord> CommitBlobAsync(string repository, Guid id, Digest digest, long size, CancellationToken cancellationToken)
     {
         var target = BlobPaths.Blob(digest);
-        var existing = await driver.StatAsync(target, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        var blob = new BlobRecord(digest, size, time.GetUtcNow());
+        var deadline = time.GetUtcNow() + gcOptions.Value.BlobDeletionWait;
+        while (true)
         {
-            if (size == 0 && await driver.StatAsync(BlobPaths.UploadData(id), cancellationToken).ConfigureAwait(false) is null)
+            if (await driver.StatAsync(target, cancellationToken).ConfigureAwait(false) is null)
             {
-                await driver.PutAsync(target, Stream.Null, cancellationToken).ConfigureAwait(false);
+                await PlaceBytesAsync(id, target, size, cancellationToken).ConfigureAwait(false);
             }
-            else
+
+            try
             {
-                await driver.MoveAsync(BlobPaths.UploadData(id), target, cancellationToken).ConfigureAwait(false);
+                await links.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BlobBeingDeletedException) when (time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(DeletionPollInterval, time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (BlobBeingDeletedException)
+            {
+                throw new RegistryException(OciErrorCode.Unavailable, $"blob {digest} is being deleted by garbage collection; try again", new { digest = digest.ToString() });
+            }
+
+            if (await driver.StatAsync(target, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                break;
             }
         }
 
         await driver.DeleteAsync(BlobPaths.Upload(id), cancellationToken).ConfigureAwait(false);
-        var blob = new BlobRecord(digest, size, time.GetUtcNow());
-        await links.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
         return blob;
+    }
+
+    private async Task PlaceBytesAsync(Guid id, string target, long size, CancellationToken cancellationToken)
+    {
+        if (await driver.StatAsync(BlobPaths.UploadData(id), cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await driver.MoveAsync(BlobPaths.UploadData(id), target, cancellationToken).ConfigureAwait(false);
+        }
+        else if (size == 0)
+        {
+            await driver.PutAsync(target, Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Only when garbage collection took bytes this upload had already moved into place (possible
+            // only for an upload idle for the whole grace period): the client must send them again.
+            throw new RegistryException(OciErrorCode.BlobUploadInvalid, "the upload's data was collected while it was idle; upload the blob again");
+        }
     }
 }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Strata.Metadata.Contracts;
 using Strata.Oci.Digests;
 using Strata.Oci.Errors;
+using Strata.Registry.Gc;
 using Strata.Storage;
 using Strata.Storage.Drivers;
 
@@ -22,7 +24,8 @@ public sealed partial class UploadService(
     IUploadSessionStore sessions,
     IBlobLinkStore links,
     UploadStates states,
-    TimeProvider time)
+    TimeProvider time,
+    IOptions<GcOptions> gcOptions)
 {
     public async Task<UploadSession> StartAsync(string repository, DigestAlgorithm algorithm, CancellationToken cancellationToken)
     {

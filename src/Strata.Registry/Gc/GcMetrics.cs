@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+
+namespace Strata.Registry.Gc;
+
+/// <summary>
+/// Garbage collection instruments (meter <c>Strata.Registry.Gc</c>), for the Prometheus exporter.
+/// Counters only move on real runs; a dry run is reported, not counted.
+/// </summary>
+public sealed class GcMetrics : IDisposable
+{
+    public const string MeterName = "Strata.Registry.Gc";
+
+    private readonly Meter _meter;
+
+    public GcMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        Runs = _meter.CreateCounter<long>("strata.gc.runs", "{run}", "Collection runs, by status");
+        ManifestsDeleted = _meter.CreateCounter<long>("strata.gc.manifests.deleted", "{manifest}", "Manifests deleted");
+        BlobsDeleted = _meter.CreateCounter<long>("strata.gc.blobs.deleted", "{blob}", "Blobs deleted from storage and metadata");
+        BytesFreed = _meter.CreateCounter<long>("strata.gc.bytes.freed", "By", "Blob bytes deleted");
+        UploadsExpired = _meter.CreateCounter<long>("strata.gc.uploads.expired", "{upload}", "Abandoned upload sessions removed");
+        OrphansDeleted = _meter.CreateCounter<long>("strata.gc.orphans.deleted", "{object}", "Stored objects no metadata knew, removed");
+        DeletionFailures = _meter.CreateCounter<long>("strata.gc.deletion.failures", "{blob}", "Blob deletions postponed after a storage error");
+        RunDuration = _meter.CreateHistogram<double>("strata.gc.run.duration", "s", "Duration of collection runs");
+    }
+
+    public Counter<long> Runs { get; }
+    public Counter<long> ManifestsDeleted { get; }
+    public Counter<long> BlobsDeleted { get; }
+    public Counter<long> BytesFreed { get; }
+    public Counter<long> UploadsExpired { get; }
+    public Counter<long> OrphansDeleted { get; }
+    public Counter<long> DeletionFailures { get; }
+    public Histogram<double> RunDuration { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
