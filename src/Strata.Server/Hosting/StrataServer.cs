@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Strata.Server.Cvmfs;
+using Strata.Server.Gc;
 using Strata.Server.Http;
 using Strata.Server.Management;
 using Strata.Server.Oci;
@@ -64,12 +65,14 @@ public static class StrataServer
 
         builder.Services.AddStrataRegistry(configuration, options);
         builder.Services.AddStrataPublication(configuration, options);
+        builder.Services.AddStrataGc(configuration);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
         OciEndpoints.Map(app);
         CvmfsEndpoints.Map(app);
         PublicationEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        GcEndpoints.Map(app);
         return app;
     }
 
