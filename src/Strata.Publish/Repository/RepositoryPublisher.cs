@@ -254,8 +254,8 @@ public sealed class RepositoryPublisher
         }
 
         root.Mtime = timestamp;
-        catalogs += await MountAllAsync(root, RepositoryLayout.LayersDirectory, changes.Layers, RepositoryLayout.LayerRoot, writer, loader, inodeIds, timestamp, cancellationToken).ConfigureAwait(false);
-        catalogs += await MountAllAsync(root, RepositoryLayout.FlatDirectory, changes.FlatImages, RepositoryLayout.FlatRoot, writer, loader, inodeIds, timestamp, cancellationToken).ConfigureAwait(false);
+        catalogs += await MountAllAsync(root, RepositoryLayout.LayersDirectory, changes.Layers, changes.RemoveLayers, RepositoryLayout.LayerRoot, writer, loader, inodeIds, timestamp, cancellationToken).ConfigureAwait(false);
+        catalogs += await MountAllAsync(root, RepositoryLayout.FlatDirectory, changes.FlatImages, changes.RemoveFlatImages, RepositoryLayout.FlatRoot, writer, loader, inodeIds, timestamp, cancellationToken).ConfigureAwait(false);
 
         var tags = new TagTree(root, _options.RegistryHost, timestamp);
         foreach (var removal in changes.RemoveTags)
@@ -355,15 +355,16 @@ public sealed class RepositoryPublisher
         path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
 
     /// <summary>
-    /// Mounts new catalogs below <paramref name="top"/> (<c>/.layers</c> or <c>/.flat</c>), rewriting
-    /// the top catalog and the touched bucket catalogs; an unchanged top stays as it is.
+    /// Mounts new catalogs below <paramref name="top"/> (<c>/.layers</c> or <c>/.flat</c>) and takes
+    /// out <paramref name="removals"/> (garbage collection), rewriting the top catalog and the touched
+    /// bucket catalogs; an unchanged top stays as it is.
     /// </summary>
-    private async Task<int> MountAllAsync(FsNode root, string top, IReadOnlyList<PublishedCatalog> additions, Func<Digest, string> leafPath, TreeCatalogWriter writer, CatalogTreeLoader loader, InodeIds inodeIds, long now, CancellationToken cancellationToken)
+    private async Task<int> MountAllAsync(FsNode root, string top, IReadOnlyList<PublishedCatalog> additions, IReadOnlyList<Digest> removals, Func<Digest, string> leafPath, TreeCatalogWriter writer, CatalogTreeLoader loader, InodeIds inodeIds, long now, CancellationToken cancellationToken)
     {
         var topName = top[1..];
         root.Children.TryGetValue(topName, out var topNode);
         var oldTop = topNode?.Mount;
-        if (oldTop is not null && additions.Count == 0)
+        if (oldTop is not null && additions.Count == 0 && removals.Count == 0)
         {
             // Unchanged: the root needs its totals, which only the catalog itself has.
             using var catalog = await Catalogs.OpenAsync(oldTop.Hash, oldTop.Size, cancellationToken).ConfigureAwait(false);
@@ -376,16 +377,35 @@ public sealed class RepositoryPublisher
         tree.Mount = null;
         var topBase = loadedTop?.Statistics.Subtree ?? CatalogCounters.Zero;
         var written = 0;
-        foreach (var bucketAdditions in additions.GroupBy(a => RepositoryLayout.Bucket(a.Digest)))
+        var removalsByBucket = removals.GroupBy(RepositoryLayout.Bucket).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var additionsByBucket = additions.GroupBy(a => RepositoryLayout.Bucket(a.Digest)).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var bucketName in additionsByBucket.Keys.Union(removalsByBucket.Keys).Order(StringComparer.Ordinal))
         {
-            var bucketName = bucketAdditions.Key;
+            var bucketAdditions = additionsByBucket.GetValueOrDefault(bucketName) ?? [];
             var bucketPath = top + "/" + bucketName;
             tree.Children.TryGetValue(bucketName, out var bucketNode);
             var oldBucket = bucketNode?.Mount;
+            if (oldBucket is null && bucketAdditions.Count == 0)
+            {
+                continue;
+            }
+
             LoadedCatalog? loadedBucket = oldBucket is null ? null : await loader.LoadAsync(oldBucket.Hash, oldBucket.Size, bucketPath, _ => false, inodeIds, cancellationToken).ConfigureAwait(false);
             var bucket = loadedBucket?.Root ?? FsNode.Directory(bucketName, 0b111_101_101, 0, 0, now);
             bucket.Mount = null;
+            var bucketBase = loadedBucket?.Statistics.Subtree ?? CatalogCounters.Zero;
             var added = 0;
+            foreach (var removal in removalsByBucket.GetValueOrDefault(bucketName) ?? [])
+            {
+                // The whole <hex> directory goes; the nested catalogs in it leave the carried-over counters.
+                var name = leafPath(removal)[(bucketPath.Length + 1)..].Split('/')[0];
+                if (bucket.Children.Remove(name, out var removed))
+                {
+                    bucketBase = await SubtractMountsAsync(bucketBase, removed, cancellationToken).ConfigureAwait(false);
+                    added++;
+                }
+            }
+
             foreach (var addition in bucketAdditions)
             {
                 var relative = leafPath(addition.Digest)[(bucketPath.Length + 1)..].Split('/');
@@ -421,7 +441,7 @@ public sealed class RepositoryPublisher
                 {
                     Root = bucket,
                     Path = bucketPath,
-                    BaseSubtree = loadedBucket?.Statistics.Subtree ?? CatalogCounters.Zero,
+                    BaseSubtree = bucketBase,
                     PreviousRevisions = oldBucket is null ? new Dictionary<string, ContentHash>() : new Dictionary<string, ContentHash> { [bucketPath] = oldBucket.Hash },
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -445,6 +465,34 @@ public sealed class RepositoryPublisher
             cancellationToken).ConfigureAwait(false);
         root.Children[topName] = MountNode(topName, writtenTop);
         return written + writtenTop.CatalogCount;
+    }
+
+    /// <summary>Takes the totals of every nested catalog mounted in <paramref name="node"/>'s subtree out of <paramref name="counters"/>.</summary>
+    private async Task<CatalogCounters> SubtractMountsAsync(CatalogCounters counters, FsNode node, CancellationToken cancellationToken)
+    {
+        if (node.Mount is { } mount)
+        {
+            if (mount.Totals is not null)
+            {
+                // Added in this commit, so never part of the carried-over counters.
+                return counters;
+            }
+
+            using var catalog = await Catalogs.OpenAsync(mount.Hash, mount.Size, cancellationToken).ConfigureAwait(false);
+            return CountersMath.Subtract(counters, catalog.Statistics.Total);
+        }
+
+        if (!node.HasChildren)
+        {
+            return counters;
+        }
+
+        foreach (var child in node.Children.Values)
+        {
+            counters = await SubtractMountsAsync(counters, child, cancellationToken).ConfigureAwait(false);
+        }
+
+        return counters;
     }
 
     private static FsNode MountNode(string name, WrittenCatalog catalog)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Strata.Metadata.Contracts;
+using Strata.Publish.Gc;
 using Strata.Publish.Layers;
 using Strata.Publish.Publishing;
 using Strata.Registry.Jobs;
@@ -12,7 +13,7 @@ namespace Strata.Server.Publication;
 /// layer is permanent (the image itself is wrong, a retry cannot help); anything else (storage,
 /// a concurrent commit) is retried with backoff by the worker.
 /// </summary>
-public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests, PublicationGate gate) : IJobHandler
+public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests, PublicationGate gate, RepositoryMaintenanceGate maintenance) : IJobHandler
 {
     public string Kind => PublicationConsumer.JobKind;
 
@@ -20,6 +21,8 @@ public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore m
     {
         var payload = JsonSerializer.Deserialize(job.Payload, PublicationJsonContext.Default.PublishJobPayload)
             ?? throw new PermanentJobException("publish job without a payload");
+        // Never while the repository is being garbage collected (see RepositoryGarbageCollector).
+        await using var shared = await maintenance.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
         using var slot = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
