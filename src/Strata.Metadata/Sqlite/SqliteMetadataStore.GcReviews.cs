@@ -148,24 +148,29 @@ public sealed partial class SqliteMetadataStore
         }
 
         var parsed = Digest.Parse(digest);
-        long manifestId;
-        long size;
-        string mediaType;
-        string? subject;
+        long manifestId = 0;
+        long size = 0;
+        string mediaType = string.Empty;
+        string? subject = null;
+        var found = false;
         using (var find = transaction.Command("SELECT id, size, media_type, subject_digest FROM manifests WHERE repository_id = @repository AND digest = @digest")
             .With("@repository", repositoryId).With("@digest", digest))
         using (var reader = find.ExecuteReader())
         {
-            if (repository is null || !reader.Read())
+            if (reader.Read())
             {
-                DeleteManifestReview(transaction, repositoryId, digest);
-                return new ManifestReview(repository ?? "", parsed, 0, GcVerdict.Vanished);
+                found = true;
+                manifestId = reader.GetInt64(0);
+                size = reader.GetInt64(1);
+                mediaType = reader.GetString(2);
+                subject = reader.IsDBNull(3) ? null : reader.GetString(3);
             }
+        }
 
-            manifestId = reader.GetInt64(0);
-            size = reader.GetInt64(1);
-            mediaType = reader.GetString(2);
-            subject = reader.IsDBNull(3) ? null : reader.GetString(3);
+        if (repository is null || !found)
+        {
+            DeleteManifestReview(transaction, repositoryId, digest);
+            return new ManifestReview(repository ?? "", parsed, 0, GcVerdict.Vanished);
         }
 
         var live = !policy.DeleteUntagged || (long)transaction.Scalar(
@@ -212,19 +217,22 @@ public sealed partial class SqliteMetadataStore
         }
 
         var parsed = Digest.Parse(digest);
-        long size;
-        bool deleting;
+        long? size = null;
+        var deleting = false;
         using (var find = transaction.Command("SELECT size, deleting_since FROM blobs WHERE digest = @digest").With("@digest", digest))
         using (var reader = find.ExecuteReader())
         {
-            if (!reader.Read())
+            if (reader.Read())
             {
-                transaction.Execute("DELETE FROM gc_blob_reviews WHERE digest = @digest", ("@digest", digest));
-                return new BlobReview(parsed, 0, GcVerdict.Vanished, 0);
+                size = reader.GetInt64(0);
+                deleting = !reader.IsDBNull(1);
             }
+        }
 
-            size = reader.GetInt64(0);
-            deleting = !reader.IsDBNull(1);
+        if (size is null)
+        {
+            transaction.Execute("DELETE FROM gc_blob_reviews WHERE digest = @digest", ("@digest", digest));
+            return new BlobReview(parsed, 0, GcVerdict.Vanished, 0);
         }
 
         var leaseUntil = now + (long)policy.LeaseDuration.TotalMilliseconds;
@@ -232,7 +240,7 @@ public sealed partial class SqliteMetadataStore
         {
             // A worker marked it and did not finish (crash, storage error): finish its job.
             LeaseBlobReview(transaction, digest, leaseUntil);
-            return new BlobReview(parsed, size, GcVerdict.Condemned, 0);
+            return new BlobReview(parsed, size.Value, GcVerdict.Condemned, 0);
         }
 
         var pruned = transaction.Execute(
@@ -262,12 +270,12 @@ public sealed partial class SqliteMetadataStore
                 transaction.Execute("DELETE FROM gc_blob_reviews WHERE digest = @digest", ("@digest", digest));
             }
 
-            return new BlobReview(parsed, size, GcVerdict.Kept, pruned);
+            return new BlobReview(parsed, size.Value, GcVerdict.Kept, pruned);
         }
 
         transaction.Execute("UPDATE blobs SET deleting_since = @now WHERE digest = @digest", ("@digest", digest), ("@now", now));
         LeaseBlobReview(transaction, digest, leaseUntil);
-        return new BlobReview(parsed, size, GcVerdict.Condemned, pruned);
+        return new BlobReview(parsed, size.Value, GcVerdict.Condemned, pruned);
     }
 
     private static void LeaseBlobReview(SqliteTransaction transaction, string digest, long leaseUntil) =>

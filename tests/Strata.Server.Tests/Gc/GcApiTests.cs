@@ -31,15 +31,16 @@ public sealed class GcApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
         }
 
+        // The two blobs may come due in one scheduled run or in two.
         var history = await WaitForAsync(async () =>
         {
             var runs = await GetJsonAsync("/api/v1/gc");
-            return runs.EnumerateArray().Any(r => r.GetProperty("blobsDeleted").GetInt64() >= 2) ? runs : (JsonElement?)null;
+            return runs.EnumerateArray().Sum(r => r.GetProperty("blobsDeleted").GetInt64()) >= 2 ? runs : (JsonElement?)null;
         });
 
-        var run = history.EnumerateArray().First(r => r.GetProperty("blobsDeleted").GetInt64() >= 2);
-        Assert.Equal("schedule", run.GetProperty("trigger").GetString());
-        Assert.Equal(gone.Config.Size + gone.Layers.Sum(l => l.Size), run.GetProperty("bytesFreed").GetInt64());
+        Assert.All(history.EnumerateArray(), run => Assert.Equal("schedule", run.GetProperty("trigger").GetString()));
+        Assert.Equal(2, history.EnumerateArray().Sum(r => r.GetProperty("blobsDeleted").GetInt64()));
+        Assert.Equal(gone.Config.Size + gone.Layers.Sum(l => l.Size), history.EnumerateArray().Sum(r => r.GetProperty("bytesFreed").GetInt64()));
         foreach (var blob in gone.Layers.Append(gone.Config))
         {
             using var response = await _registry.Client.GetBlobAsync("team/app", blob.Digest);
