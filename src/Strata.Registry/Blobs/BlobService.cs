@@ -59,6 +59,14 @@ public sealed class BlobService(IBlobDriver driver, IBlobLinkStore links)
             return false;
         }
 
+        // A collection may have finished deleting the bytes between the check above and the link:
+        // then the link points at nothing, so it goes again and the client uploads.
+        if (await driver.StatAsync(BlobPaths.Blob(digest), cancellationToken).ConfigureAwait(false) is null)
+        {
+            await links.UnlinkBlobAsync(repository, digest, CancellationToken.None).ConfigureAwait(false);
+            return false;
+        }
+
         return true;
     }
 
