@@ -21,7 +21,7 @@ public abstract class GcRaceTests
 
     private static readonly GcOptions Options = new()
     {
-        GracePeriod = TimeSpan.FromSeconds(2),
+        GracePeriod = TimeSpan.FromSeconds(3),
         UploadExpiry = TimeSpan.FromSeconds(30),
         LeaseDuration = TimeSpan.FromSeconds(20),
         Concurrency = 3,

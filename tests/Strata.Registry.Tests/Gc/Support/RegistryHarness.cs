@@ -161,7 +161,7 @@ internal sealed class RegistryHarness : IAsyncDisposable
                 var stored = await Manifests.PutAsync(repository, new ManifestReference(tag, null), manifest, MediaTypes.OciManifest, [], cancellationToken);
                 return stored.Digest;
             }
-            catch (RegistryException e) when (e.Code == OciErrorCode.ManifestBlobUnknown && attempt < 5)
+            catch (RegistryException e) when (e.Code == OciErrorCode.ManifestBlobUnknown && attempt < 8)
             {
             }
         }
