@@ -19,21 +19,25 @@ public abstract class GcRaceTests
     private static readonly string[] Repositories = ["team/app", "team/tool", "science/sim"];
     private static readonly string[] Tags = ["latest", "v1", "v2"];
 
-    private static readonly GcOptions Options = new()
+    private GcOptions Options => new()
     {
-        GracePeriod = TimeSpan.FromSeconds(3),
+        GracePeriod = GracePeriod,
         UploadExpiry = TimeSpan.FromSeconds(30),
         LeaseDuration = TimeSpan.FromSeconds(20),
         Concurrency = 3,
         BlobDeletionWait = TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>Longer than a push takes here (a push slower than the grace period loses its unreferenced links).</summary>
+    private protected abstract TimeSpan GracePeriod { get; }
+
     private protected abstract Task<RegistryHarness> CreateHarnessAsync(GcOptions options);
 
     [Fact]
     public async Task Concurrent_pushes_moves_and_deletes_under_continuous_gc_leave_every_tag_whole_and_no_garbage()
     {
-        await using var registry = await CreateHarnessAsync(Options);
+        var options = Options;
+        await using var registry = await CreateHarnessAsync(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ct = timeout.Token;
         var sharedLayers = Enumerable.Range(0, 6).Select(i => RegistryHarness.Content($"shared-{i}")).ToArray();
@@ -93,7 +97,7 @@ public abstract class GcRaceTests
         // Let everything left unreferenced age past the grace period, then collect to the end.
         for (var pass = 0; pass < 3; pass++)
         {
-            await Task.Delay(Options.GracePeriod + TimeSpan.FromMilliseconds(300), ct);
+            await Task.Delay(options.GracePeriod + TimeSpan.FromMilliseconds(300), ct);
             var report = await registry.Collector.RunAsync(new GcRunRequest(false, SweepStorage: true, "test"), ct);
             Assert.Equal("succeeded", report.Status);
         }

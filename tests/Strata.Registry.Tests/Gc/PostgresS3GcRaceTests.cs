@@ -7,5 +7,8 @@ namespace Strata.Registry.Tests.Gc;
 [Trait("Category", "Integration")]
 public sealed class PostgresS3GcRaceTests : GcRaceTests
 {
+    // S3 uploads (put, copy, delete per blob) on a shared 2-core machine make a push take seconds.
+    private protected override TimeSpan GracePeriod => TimeSpan.FromSeconds(10);
+
     private protected override Task<RegistryHarness> CreateHarnessAsync(GcOptions options) => RegistryHarness.PostgresS3Async(options);
 }

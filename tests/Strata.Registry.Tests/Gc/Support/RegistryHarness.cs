@@ -137,23 +137,17 @@ internal sealed class RegistryHarness : IAsyncDisposable
 
     /// <summary>
     /// Pushes an image as a client does (blobs, then the manifest under a tag); a manifest refused for
-    /// a blob collected since its HEAD is retried after uploading the blobs again.
+    /// a blob collected since its HEAD (a push slower than the grace period) is pushed again.
     /// </summary>
     public async Task<Digest> PushImageAsync(string repository, string tag, byte[] config, IReadOnlyList<byte[]> layers, bool chunked, CancellationToken cancellationToken)
     {
         var manifest = ImageManifest(config, layers);
         for (var attempt = 1; ; attempt++)
         {
+            // As a client that runs the push again: HEAD each blob, upload what the repository lacks.
             foreach (var blob in layers.Prepend(config))
             {
-                if (attempt == 1)
-                {
-                    await EnsureBlobAsync(repository, blob, chunked, cancellationToken);
-                }
-                else
-                {
-                    await UploadAsync(repository, blob, chunked, cancellationToken);
-                }
+                await EnsureBlobAsync(repository, blob, chunked, cancellationToken);
             }
 
             try
