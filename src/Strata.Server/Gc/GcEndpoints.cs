@@ -18,11 +18,11 @@ public static class GcEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/gc");
-        group.MapGet("", HistoryAsync);
-        group.MapPost("", RunAsync);
-        group.MapGet("/status", StatusAsync);
-        group.MapGet("/usage", UsageAsync);
-        group.MapPost("/cvmfs", CvmfsAsync);
+        group.MapGet("", (Delegate)HistoryAsync);
+        group.MapPost("", (Delegate)RunAsync);
+        group.MapGet("/status", (Delegate)StatusAsync);
+        group.MapGet("/usage", (Delegate)UsageAsync);
+        group.MapPost("/cvmfs", (Delegate)CvmfsAsync);
     }
 
     private static async Task<IResult> HistoryAsync(HttpContext context, int? limit)

@@ -54,8 +54,9 @@ public sealed class GcApiTests : IAsyncLifetime
             Assert.Equal(blob.Content, await response.Content.ReadAsByteArrayAsync());
         }
 
-        Assert.False(Directory.EnumerateFiles(Path.Combine(_registry.DataDirectory, "storage", "blobs"), "*", SearchOption.AllDirectories)
-            .Any(f => gone.Layers.Any(l => f.EndsWith(l.Digest.Split(':')[1], StringComparison.Ordinal))));
+        Assert.DoesNotContain(
+            Directory.EnumerateFiles(Path.Combine(_registry.DataDirectory, "storage", "blobs"), "*", SearchOption.AllDirectories),
+            f => gone.Layers.Any(l => f.EndsWith(l.Digest.Split(':')[1], StringComparison.Ordinal)));
     }
 
     [Fact]
