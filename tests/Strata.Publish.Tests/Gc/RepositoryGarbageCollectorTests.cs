@@ -86,7 +86,9 @@ public sealed class RepositoryGarbageCollectorTests : IAsyncLifetime
         Assert.Equal(mountedTree.Keys, (await Publication.ObserveAsync(mounted, "/")).Keys);
         await using var current = await OpenReaderAsync();
         Assert.Equal(6, current.Revision);
-        Assert.Contains($"/{Publication.Host}/team/tool:1/file", (await Publication.ObserveAsync(current, "/")).Keys);
+        Assert.NotNull(await Publication.ResolveAsync(current, $"/{Publication.Host}/team/tool:1/file"));
+        Assert.NotNull(await Publication.ResolveAsync(current, $"/{Publication.Host}/team/app:1/dir/one-again"));
+        Assert.NotEmpty(await Publication.ObserveAsync(current, "/"));
         await using var previous = await OpenReaderAsync("trunk-previous");
         Assert.Equal(mountedTree.Keys, (await Publication.ObserveAsync(previous, "/")).Keys);
 
