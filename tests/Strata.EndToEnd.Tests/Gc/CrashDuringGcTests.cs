@@ -5,7 +5,7 @@ using Strata.Metadata.Contracts;
 using Strata.Metadata.Contracts.Gc;
 using Strata.Metadata.Sqlite;
 using Strata.Oci.Digests;
-using Strata.Oci.Manifests;
+using OciMediaTypes = Strata.Oci.Manifests.MediaTypes;
 using Strata.Storage;
 using Strata.Storage.FileSystem;
 using Xunit.Abstractions;
@@ -121,8 +121,8 @@ public sealed class CrashDuringGcTests(ITestOutputHelper output)
         }
 
         var json = Encoding.UTF8.GetBytes(
-            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{blobs[0].Item1}}","size":4096},"layers":[{"mediaType":"{{MediaTypes.OciLayerTar}}","digest":"{{blobs[1].Item1}}","size":4096},{"mediaType":"{{MediaTypes.OciLayerTar}}","digest":"{{blobs[2].Item1}}","size":4096}]}""");
-        var manifest = new ManifestRecord(repository, Digest.Compute(DigestAlgorithm.Sha256, json), MediaTypes.OciManifest, json.Length, null, null, null, json, DateTimeOffset.UtcNow);
+            $$"""{"schemaVersion":2,"mediaType":"{{OciMediaTypes.OciManifest}}","config":{"mediaType":"{{OciMediaTypes.OciConfig}}","digest":"{{blobs[0].Item1}}","size":4096},"layers":[{"mediaType":"{{OciMediaTypes.OciLayerTar}}","digest":"{{blobs[1].Item1}}","size":4096},{"mediaType":"{{OciMediaTypes.OciLayerTar}}","digest":"{{blobs[2].Item1}}","size":4096}]}""");
+        var manifest = new ManifestRecord(repository, Digest.Compute(DigestAlgorithm.Sha256, json), OciMediaTypes.OciManifest, json.Length, null, null, null, json, DateTimeOffset.UtcNow);
         var result = await store.PutManifestAsync(new ManifestWrite(manifest, [.. blobs.Select(b => b.Item1)], [], [tag]), default);
         Assert.True(result.Succeeded);
         return blobs;
