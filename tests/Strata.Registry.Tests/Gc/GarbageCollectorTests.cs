@@ -111,15 +111,18 @@ public sealed class GarbageCollectorTests
     [Fact]
     public async Task The_storage_sweep_removes_bytes_and_upload_folders_no_metadata_knows_once_they_are_old()
     {
-        await using var registry = await RegistryHarness.SqliteFileSystemAsync(Settings(uploadExpiry: TimeSpan.FromMilliseconds(200)));
+        // Seconds, not milliseconds: "young" must stay young on a loaded machine.
+        var settings = Settings(uploadExpiry: TimeSpan.FromSeconds(3));
+        settings.GracePeriod = TimeSpan.FromSeconds(3);
+        await using var registry = await RegistryHarness.SqliteFileSystemAsync(settings);
+        await registry.PushImageAsync("team/app", "latest", RegistryHarness.Content("config"), [RegistryHarness.Content("layer")], chunked: false, Ct);
         var orphan = RegistryHarness.Content("orphan");
         await registry.Driver.PutAsync(BlobPaths.Blob(RegistryHarness.DigestOf(orphan)), new MemoryStream(orphan), Ct);
         await registry.Driver.PutAsync(BlobPaths.UploadData(Guid.NewGuid()), new MemoryStream(orphan), Ct);
-        await registry.PushImageAsync("team/app", "latest", RegistryHarness.Content("config"), [RegistryHarness.Content("layer")], chunked: false, Ct);
 
         var young = await registry.Collector.RunAsync(Run(sweep: true), Ct);
         Assert.Equal(0, young.OrphansDeleted);
-        await PassGraceAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
         var report = await registry.Collector.RunAsync(Run(sweep: true), Ct);
 
         Assert.Equal(2, report.OrphansDeleted);
