@@ -18,7 +18,7 @@ namespace Strata.Publish.Gc;
 /// are swept by <see cref="RepositoryGarbageCollector"/> once those revisions are condemned.
 /// </summary>
 /// <remarks>Run it alone (no publication meanwhile): a publication reuses flat images and layers it finds in the tree.</remarks>
-public sealed class ImageTreePruner(IBlobDriver driver, RepositoryPublisher publisher, RSA masterKey)
+public sealed class ImageTreePruner(IBlobDriver driver, RepositoryPublisher publisher, RSA masterPublicKey)
 {
     private const int MaxManifestBytes = 4 * 1024 * 1024;
 
@@ -33,7 +33,7 @@ public sealed class ImageTreePruner(IBlobDriver driver, RepositoryPublisher publ
 
         await using var reader = await RepositoryReader.OpenAsync(
             new DriverRepositorySource(driver, name),
-            new RepositoryReaderOptions { RepositoryName = name, MasterKeys = [masterKey], SymlinkVariables = _ => null },
+            new RepositoryReaderOptions { RepositoryName = name, MasterKeys = [masterPublicKey], SymlinkVariables = _ => null },
             cancellationToken).ConfigureAwait(false);
         var usedFlats = new HashSet<Digest>();
         var usedLayers = new HashSet<Digest>();

@@ -44,7 +44,7 @@ public sealed partial class CvmfsGcRunner(
         var keys = services.GetRequiredService<RepositoryKeys>();
         await using (await gate.EnterExclusiveAsync(cancellationToken).ConfigureAwait(false))
         {
-            var pruner = new ImageTreePruner(driver, publisher.Repository, keys.MasterKey);
+            var pruner = new ImageTreePruner(driver, publisher.Repository, keys.MasterPublicKey);
             var (flats, layers) = await pruner.FindUnreachableAsync(cancellationToken).ConfigureAwait(false);
             var pruned = dryRun ? null : await pruner.PruneAsync(flats, layers, cancellationToken).ConfigureAwait(false);
             var result = await collector.CollectAsync(dryRun, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class ImageTreePrunerTests
         await publication.Publisher.PublishAsync("team/app", "1", Ct);
         await publication.Publisher.PublishAsync("team/app", "2", Ct);
         await publication.Publisher.UnpublishAsync("team/app", "2", Ct);
-        var pruner = new ImageTreePruner(publication.Registry.Driver, publication.Publisher.Repository, publication.Keys.MasterKey);
+        var pruner = new ImageTreePruner(publication.Registry.Driver, publication.Publisher.Repository, publication.Keys.MasterPublicKey);
 
         var (flats, layers) = await pruner.FindUnreachableAsync(Ct);
 

@@ -51,7 +51,7 @@ public sealed class RepositoryGarbageCollectorTests : IAsyncLifetime
         await _publisher.UnpublishAsync("team/app", "2", Ct);
 
         // Revision 5: the images of "one" (retagged away) and "two" (unpublished) leave the tree.
-        var pruner = new ImageTreePruner(_registry.Driver, _publisher.Repository, _keys.MasterKey);
+        var pruner = new ImageTreePruner(_registry.Driver, _publisher.Repository, _keys.MasterPublicKey);
         var (flats, layers) = await pruner.FindUnreachableAsync(Ct);
         Assert.Equal((2, 2), (flats.Count, layers.Count));
         Assert.Equal(5, (await pruner.PruneAsync(flats, layers, Ct))?.Revision);
