@@ -157,6 +157,7 @@ internal static class PostgresSchema
                 updated_at bigint NOT NULL
             );
             """),
+        (3, PostgresIdentitySchema.Migration),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -149,6 +149,7 @@ internal static class SqliteSchema
                 updated_at INTEGER NOT NULL
             );
             """),
+        (3, SqliteIdentitySchema.Migration),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

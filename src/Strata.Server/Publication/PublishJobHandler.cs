@@ -3,6 +3,7 @@ using Strata.Metadata.Contracts;
 using Strata.Publish.Layers;
 using Strata.Publish.Publishing;
 using Strata.Registry.Jobs;
+using Strata.Server.Auth;
 
 namespace Strata.Server.Publication;
 
@@ -12,7 +13,7 @@ namespace Strata.Server.Publication;
 /// layer is permanent (the image itself is wrong, a retry cannot help); anything else (storage,
 /// a concurrent commit) is retried with backoff by the worker.
 /// </summary>
-public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests) : IJobHandler
+public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests, IPublicationGate? gate = null) : IJobHandler
 {
     public string Kind => PublicationConsumer.JobKind;
 
@@ -22,7 +23,9 @@ public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore m
             ?? throw new PermanentJobException("publish job without a payload");
         try
         {
-            var exists = await manifests.GetManifestByTagAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false) is not null;
+            // Privacy (Auth:Enabled): an image its project does not let out is removed, not published.
+            var exists = await manifests.GetManifestByTagAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false) is not null
+                && (gate is null || await gate.MayPublishAsync(payload.Repository, cancellationToken).ConfigureAwait(false));
             var result = exists
                 ? await publisher.PublishAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false)
                 : await publisher.UnpublishAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false);
