@@ -12,17 +12,31 @@ namespace Strata.Identity.Access;
 /// every project; anyone else, anonymous included, the public visitor's on a public project and
 /// nothing on a private one.
 /// </summary>
-public sealed class AccessEvaluator(IIdentityStore store)
+public sealed class AccessEvaluator(IIdentityStore store, IdentityGeneration generation, StateCache<ProjectAccess>? cache = null)
 {
+    public AccessEvaluator(IIdentityStore store)
+        : this(store, new IdentityGeneration())
+    {
+    }
+
+    /// <summary>
+    /// What <paramref name="principal"/> may do in the named project. Results may come from the
+    /// <see cref="StateCache{T}"/> (when one is given): void after any change made through this
+    /// process, and at most its duration old otherwise.
+    /// </summary>
     public async Task<ProjectAccess> EvaluateAsync(Principal principal, string projectName, CancellationToken cancellationToken)
     {
-        var project = await store.GetProjectAsync(projectName, cancellationToken).ConfigureAwait(false);
-        if (project is null)
+        var key = $"{(int)principal.Kind}\n{principal.Name}\n{principal.Stamp}\n{projectName}";
+        if (cache is not null && cache.TryGet(key, out var cached))
         {
-            return ProjectAccess.None;
+            return cached;
         }
 
-        return await EvaluateAsync(principal, project, cancellationToken).ConfigureAwait(false);
+        var filledAt = generation.Current;
+        var project = await store.GetProjectAsync(projectName, cancellationToken).ConfigureAwait(false);
+        var access = project is null ? ProjectAccess.None : await EvaluateAsync(principal, project, cancellationToken).ConfigureAwait(false);
+        cache?.Set(key, access, filledAt);
+        return access;
     }
 
     public async Task<ProjectAccess> EvaluateAsync(Principal principal, ProjectRecord project, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Strata.Identity.Accounts;
 /// system administrator's decisions. Every other operation needs the permission Harbor's matrix
 /// gives for it (<see cref="RolePermissions"/>).
 /// </summary>
-public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evaluator, IAuditSink audit, TimeProvider time)
+public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evaluator, IAuditSink audit, TimeProvider time, IdentityGeneration generation)
 {
     /// <summary>Largest quota accepted (1 EiB); -1 means unlimited.</summary>
     public const long MaxQuotaBytes = 1L << 60;
@@ -37,6 +37,7 @@ public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evalua
 
         var project = await store.CreateProjectAsync(new NewProject(name!, isPublic, quotaBytes ?? -1, publishPrivate), caller.Principal.Id > 0 ? caller.Principal.Id : null, cancellationToken).ConfigureAwait(false)
             ?? throw IdentityException.Conflict($"project '{name}' already exists");
+        generation.Changed();
         audit.Record(time, caller, AuditActions.ProjectCreate, $"project:{name}", name, isPublic ? "public" : "private");
         return project;
     }
@@ -84,6 +85,7 @@ public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evalua
             quotaBytes is { } q ? $"quota={q}" : null,
             publishPrivate is { } pp ? $"publishPrivate={pp.ToString().ToLowerInvariant()}" : null,
         }.Where(s => s is not null));
+        generation.Changed();
         audit.Record(time, caller, AuditActions.ProjectUpdate, $"project:{name}", name, detail);
         return (await store.GetProjectAsync(name, cancellationToken).ConfigureAwait(false))!;
     }
@@ -98,6 +100,7 @@ public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evalua
         }
 
         await store.DeleteProjectAsync(name, cancellationToken).ConfigureAwait(false);
+        generation.Changed();
         audit.Record(time, caller, AuditActions.ProjectDelete, $"project:{name}", name);
     }
 
@@ -124,6 +127,7 @@ public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evalua
         var user = await store.GetUserAsync(username!, cancellationToken).ConfigureAwait(false)
             ?? throw IdentityException.NotFound($"user '{username}' does not exist");
         var created = await store.SetMemberAsync(access.Project!.Id, user.Id, ProjectRoles.Name(parsed), cancellationToken).ConfigureAwait(false);
+        generation.Changed();
         audit.Record(time, caller, AuditActions.MemberSet, $"member:{name}/{username}", name, $"role={ProjectRoles.Name(parsed)}");
         return created;
     }
@@ -138,6 +142,7 @@ public sealed class ProjectAccounts(IIdentityStore store, AccessEvaluator evalua
             throw IdentityException.NotFound($"user '{username}' is not a member of project '{name}'");
         }
 
+        generation.Changed();
         audit.Record(time, caller, AuditActions.MemberRemove, $"member:{name}/{username}", name);
     }
 

@@ -15,7 +15,7 @@ namespace Strata.Identity.Accounts;
 /// can be rotated, which revokes the old one and its tokens at once. Grants are limited to what a
 /// maintainer may do (never members, robots or the project itself), and push needs pull.
 /// </summary>
-public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts projects, IAuditSink audit, TimeProvider time)
+public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts projects, IAuditSink audit, TimeProvider time, IdentityGeneration generation)
 {
     public const int DefaultDurationDays = 30;
     public const int MaxDurationDays = 3650;
@@ -52,6 +52,7 @@ public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts 
                 new NewRobot(fullName, request.Description, projectId, Secrets.Hash(secret), Secrets.NewStamp(), ExpiryFor(request.DurationDays), permissions),
                 cancellationToken).ConfigureAwait(false)
             ?? throw IdentityException.Conflict($"robot '{fullName}' already exists");
+        generation.Changed();
         audit.Record(time, caller, AuditActions.RobotCreate, $"robot:{fullName}", request.Project, Describe(permissions));
         return (robot, secret);
     }
@@ -80,6 +81,7 @@ public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts 
         var permissions = grants is null ? null : await ResolveGrantsAsync(grants, project, cancellationToken).ConfigureAwait(false);
         var expiry = durationDays is null ? null : ExpiryFor(durationDays);
         await store.UpdateRobotAsync(id, new RobotUpdate(description, disabled, expiry, durationDays == -1, permissions), cancellationToken).ConfigureAwait(false);
+        generation.Changed();
         audit.Record(time, caller, AuditActions.RobotUpdate, $"robot:{robot.Name}", project,
             permissions is null ? (disabled is { } d ? $"disabled={d.ToString().ToLowerInvariant()}" : null) : Describe(permissions));
         return (await store.GetRobotByIdAsync(id, cancellationToken).ConfigureAwait(false))!;
@@ -95,6 +97,7 @@ public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts 
             throw IdentityException.NotFound($"robot {id} does not exist");
         }
 
+        generation.Changed();
         audit.Record(time, caller, AuditActions.RobotSecret, $"robot:{robot.Name}", robot.ProjectId is null ? null : ProjectOf(robot));
         return secret;
     }
@@ -103,6 +106,7 @@ public sealed partial class RobotAccounts(IIdentityStore store, ProjectAccounts 
     {
         var robot = await RequireRobotAsync(caller, id, Actions.Delete, cancellationToken).ConfigureAwait(false);
         await store.DeleteRobotAsync(id, cancellationToken).ConfigureAwait(false);
+        generation.Changed();
         audit.Record(time, caller, AuditActions.RobotDelete, $"robot:{robot.Name}", robot.ProjectId is null ? null : ProjectOf(robot));
     }
 

@@ -1,3 +1,4 @@
+using Strata.Identity.Access;
 using Strata.Identity.Audit;
 using Strata.Identity.Passwords;
 using Strata.Identity.Principals;
@@ -10,7 +11,7 @@ namespace Strata.Identity.Accounts;
 /// and edit its own profile and change its own password (giving the current one). A password
 /// change and a deletion revoke the user's tokens at once (new stamp / no row).
 /// </summary>
-public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IAuditSink audit, TimeProvider time)
+public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IAuditSink audit, TimeProvider time, IdentityGeneration generation)
 {
     public const int MaxTextLength = 255;
 
@@ -31,6 +32,7 @@ public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IA
 
         var user = await store.CreateUserAsync(new NewUser(username!, email, fullName, hasher.Hash(password!), isAdmin, Secrets.NewStamp()), cancellationToken).ConfigureAwait(false)
             ?? throw IdentityException.Conflict($"user '{username}' already exists");
+        generation.Changed();
         audit.Record(time, caller, AuditActions.UserCreate, $"user:{username}", null, isAdmin ? "admin" : null);
         return user;
     }
@@ -68,6 +70,7 @@ public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IA
             throw IdentityException.NotFound($"user '{username}' does not exist");
         }
 
+        generation.Changed();
         audit.Record(time, caller, AuditActions.UserUpdate, $"user:{username}", null, isAdmin is { } a ? $"admin={a.ToString().ToLowerInvariant()}" : null);
         return (await store.GetUserAsync(username, cancellationToken).ConfigureAwait(false))!;
     }
@@ -94,6 +97,7 @@ public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IA
             throw IdentityException.NotFound($"user '{username}' does not exist");
         }
 
+        generation.Changed();
         audit.Record(time, caller, AuditActions.PasswordChange, $"user:{username}", null);
     }
 
@@ -110,6 +114,7 @@ public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IA
             throw IdentityException.NotFound($"user '{username}' does not exist");
         }
 
+        generation.Changed();
         audit.Record(time, caller, AuditActions.UserDelete, $"user:{username}", null);
     }
 
@@ -131,6 +136,7 @@ public sealed class UserAccounts(IIdentityStore store, PasswordHasher hasher, IA
         }
 
         await store.CreateUserAsync(new NewUser(username, null, "System administrator", hasher.Hash(chosen), true, Secrets.NewStamp()), cancellationToken).ConfigureAwait(false);
+        generation.Changed();
         audit.Record(time, new Caller(Principal.Anonymous with { Name = "system" }, null), AuditActions.UserCreate, $"user:{username}", null, "bootstrap admin");
         return chosen;
     }

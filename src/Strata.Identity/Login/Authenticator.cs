@@ -1,3 +1,4 @@
+using Strata.Identity.Access;
 using Strata.Identity.Passwords;
 using Strata.Identity.Principals;
 using Strata.Metadata.Contracts.Identity;
@@ -9,7 +10,8 @@ namespace Strata.Identity.Login;
 /// deleted user, a disabled or expired robot, or a credential whose stamp has changed (password
 /// changed, secret rotated) fails at once. Robot names start with <c>robot$</c>.
 /// </summary>
-public sealed class Authenticator(IIdentityStore store, PasswordHasher hasher, LoginThrottle throttle, TimeProvider time)
+public sealed class Authenticator(
+    IIdentityStore store, PasswordHasher hasher, LoginThrottle throttle, TimeProvider time, IdentityGeneration? generation = null, StateCache<Principal>? cache = null)
 {
     public const string RobotPrefix = "robot$";
 
@@ -38,7 +40,29 @@ public sealed class Authenticator(IIdentityStore store, PasswordHasher hasher, L
     }
 
     /// <summary>The principal a token names, if its credentials are still the ones the token was issued for.</summary>
+    /// <remarks>
+    /// A hit in the <see cref="StateCache{T}"/> (void after any change made through this process) is
+    /// re-checked for a robot's expiry, which passes without any change being made.
+    /// </remarks>
     public async Task<Principal?> ResolveAsync(string subject, string stamp, CancellationToken cancellationToken)
+    {
+        var key = subject + "\n" + stamp;
+        if (cache is not null && cache.TryGet(key, out var cached))
+        {
+            return cached.Robot is { } r && !IsUsable(r) ? null : cached;
+        }
+
+        var filledAt = generation?.Current ?? 0;
+        var principal = await LookUpAsync(subject, stamp, cancellationToken).ConfigureAwait(false);
+        if (principal is not null)
+        {
+            cache?.Set(key, principal, filledAt);
+        }
+
+        return principal;
+    }
+
+    private async Task<Principal?> LookUpAsync(string subject, string stamp, CancellationToken cancellationToken)
     {
         if (subject.StartsWith(RobotPrefix, StringComparison.Ordinal))
         {

@@ -25,7 +25,7 @@ public sealed partial class PostgresMetadataStore
                     """)
                 .With("@name", robot.Name).WithNullable("@description", robot.Description).WithNullable("@project", robot.ProjectId)
                 .With("@hash", robot.SecretHash).With("@stamp", robot.Stamp)
-                .WithNullable("@expires", robot.ExpiresAt is { } e ? ToMilliseconds(e) : null).With("@now", now)
+                .WithNullable("@expires", robot.ExpiresAt is { } e ? (long?)ToMilliseconds(e) : null).With("@now", now)
                 .ScalarAsync<long?>(token).ConfigureAwait(false);
             if (id is not { } robotId)
             {
@@ -64,7 +64,7 @@ public sealed partial class PostgresMetadataStore
                     WHERE id = @id
                     """)
                 .WithNullable("@description", update.Description).WithNullable("@disabled", update.Disabled).With("@clear", update.ClearExpiry)
-                .WithNullable("@expires", update.ExpiresAt is { } e ? ToMilliseconds(e) : null).With("@now", NowMilliseconds()).With("@id", id)
+                .WithNullable("@expires", update.ExpiresAt is { } e ? (long?)ToMilliseconds(e) : null).With("@now", NowMilliseconds()).With("@id", id)
                 .ExecuteAsync(token).ConfigureAwait(false) == 1;
             if (changed && update.Permissions is not null)
             {

@@ -20,7 +20,7 @@ public sealed partial class SqliteMetadataStore
                     ON CONFLICT (name) DO NOTHING RETURNING id
                     """,
                     ("@name", robot.Name), ("@description", robot.Description), ("@project", robot.ProjectId), ("@hash", robot.SecretHash),
-                    ("@stamp", robot.Stamp), ("@expires", robot.ExpiresAt is { } e ? UnixMilliseconds.From(e) : null), ("@now", now)) is not long id)
+                    ("@stamp", robot.Stamp), ("@expires", robot.ExpiresAt is { } e ? (long?)UnixMilliseconds.From(e) : null), ("@now", now)) is not long id)
             {
                 return null;
             }
@@ -54,7 +54,7 @@ public sealed partial class SqliteMetadataStore
                 WHERE id = @id
                 """,
                 ("@description", update.Description), ("@disabled", update.Disabled), ("@clear", update.ClearExpiry),
-                ("@expires", update.ExpiresAt is { } e ? UnixMilliseconds.From(e) : null), ("@now", NowMilliseconds()), ("@id", id)) == 1;
+                ("@expires", update.ExpiresAt is { } e ? (long?)UnixMilliseconds.From(e) : null), ("@now", NowMilliseconds()), ("@id", id)) == 1;
             if (changed && update.Permissions is not null)
             {
                 transaction.Execute("DELETE FROM robot_permissions WHERE robot_id = @id", ("@id", id));

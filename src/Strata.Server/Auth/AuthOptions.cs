@@ -70,4 +70,12 @@ public sealed class AuthOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan BasicCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long resolved principals and evaluated project permissions are reused on the request
+    /// path. Any identity change made through this process voids them at once; this bounds only how
+    /// late a change made through another replica is seen. Zero: look everything up on every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan StateCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -7,6 +7,7 @@ using Strata.Identity.Accounts;
 using Strata.Identity.Audit;
 using Strata.Identity.Login;
 using Strata.Identity.Passwords;
+using Strata.Identity.Principals;
 using Strata.Identity.Tokens;
 using Strata.Metadata.Contracts;
 using Strata.Metadata.Contracts.Identity;
@@ -34,8 +35,12 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(sp => new PasswordHasher(Auth(sp).PasswordIterations));
         services.AddSingleton(sp => new LoginThrottle(Auth(sp).LoginFailureLimit, Auth(sp).LoginWindow, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BasicCredentialCache(Auth(sp).BasicCacheDuration, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<Authenticator>();
-        services.AddSingleton<AccessEvaluator>();
+        services.AddSingleton<IdentityGeneration>();
+        services.AddSingleton(sp => new Authenticator(
+            sp.GetRequiredService<IIdentityStore>(), sp.GetRequiredService<PasswordHasher>(), sp.GetRequiredService<LoginThrottle>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IdentityGeneration>(), NewStateCache<Principal>(sp)));
+        services.AddSingleton(sp => new AccessEvaluator(
+            sp.GetRequiredService<IIdentityStore>(), sp.GetRequiredService<IdentityGeneration>(), NewStateCache<ProjectAccess>(sp)));
         services.AddSingleton<TokenGrants>();
         services.AddSingleton(sp => TokenSigningKey.LoadOrCreate(Auth(sp).SigningKeyFile ?? Path.Combine(data, "auth", "token-signing-key.pem")));
         services.AddSingleton(sp =>
@@ -46,6 +51,7 @@ public static class AuthServiceCollectionExtensions
                 new TokenOptions(auth.Issuer, auth.Service, auth.TokenLifetime, auth.RefreshTokenLifetime, auth.ClockSkew),
                 sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton(sp => new VerifiedTokenCache(sp.GetRequiredService<TokenService>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<AuthChallenge>();
         services.AddSingleton<CatalogFilter>();
@@ -65,6 +71,9 @@ public static class AuthServiceCollectionExtensions
 
         return services;
     }
+
+    private static StateCache<T> NewStateCache<T>(IServiceProvider services) where T : class =>
+        new(services.GetRequiredService<IdentityGeneration>(), Auth(services).StateCacheDuration, services.GetRequiredService<TimeProvider>());
 
     private static AuthOptions Auth(IServiceProvider services) => services.GetRequiredService<IOptions<AuthOptions>>().Value;
 }

@@ -13,7 +13,7 @@ namespace Strata.Server.Auth;
 
 /// <summary>
 /// <c>/v2/_catalog</c> with access control: only repositories of projects where the caller may
-/// list repositories (an administrator sees all). Repositories are stored in name order and a
+/// list or pull repositories (an administrator sees all). Repositories are stored in name order and a
 /// project's repositories are the range that starts with <c>project/</c>, so the page is built by
 /// walking the visible projects' ranges in order (each a keyset query on the repository index);
 /// paging with <c>n</c>/<c>last</c> and the <c>Link</c> header work as without access control.
@@ -70,7 +70,8 @@ public sealed class CatalogFilter(IIdentityStore identities, IRepositoryStore re
         foreach (var project in await identities.ListProjectsAsync(cancellationToken).ConfigureAwait(false))
         {
             var access = await evaluator.EvaluateAsync(principal, project, cancellationToken).ConfigureAwait(false);
-            if (access.Allows(Resources.Repository, Actions.List))
+            // Robots hold pull without list: whoever may pull a repository may know its name.
+            if (access.Allows(Resources.Repository, Actions.List) || access.Allows(Resources.Repository, Actions.Pull))
             {
                 prefixes.Add(project.Name + "/");
             }

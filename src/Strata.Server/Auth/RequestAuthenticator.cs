@@ -11,10 +11,10 @@ namespace Strata.Server.Auth;
 /// of the KDF) or <c>Bearer</c> (a token from the token endpoint, verified, and its subject's
 /// credentials checked to be still the ones it was issued for). Anything else is refused.
 /// </summary>
-public sealed class RequestAuthenticator(Authenticator authenticator, TokenService tokens, BasicCredentialCache cache)
+public sealed class RequestAuthenticator(Authenticator authenticator, VerifiedTokenCache tokens, BasicCredentialCache cache)
 {
     /// <summary>Longest Authorization header accepted (a token is a few KB at most).</summary>
-    public const int MaxHeaderLength = TokenService.MaxTokenLength + 16;
+    public const int MaxHeaderLength = Identity.Tokens.TokenService.MaxTokenLength + 16;
 
     public async Task<RequestAuthentication> AuthenticateAsync(HttpContext context)
     {

@@ -119,7 +119,7 @@ public static class TokenEndpoints
                     return;
                 }
 
-                authentication = await authenticator.BasicAsync(form["username"]!, form["password"]!, RequestAuthenticator.ClientAddress(context), context.RequestAborted);
+                authentication = await authenticator.BasicAsync(form["username"].ToString(), form["password"].ToString(), RequestAuthenticator.ClientAddress(context), context.RequestAborted);
                 break;
             case "refresh_token":
                 authentication = await RefreshAsync(services, form["refresh_token"], context.RequestAborted);
@@ -235,7 +235,10 @@ public static class TokenEndpoints
             return Truncate(username);
         }
 
-        return context.Request.HasFormContentType && context.Request.Form["username"] is { Count: > 0 } name ? Truncate(name.ToString()) : null;
+        // Only a POST has had its form read (GetAsync never reads one): no synchronous body read here.
+        return HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType && context.Request.Form["username"] is { Count: > 0 } name
+            ? Truncate(name.ToString())
+            : null;
     }
 
     private static string Truncate(string value) => value.Length > 64 ? value[..64] : value;

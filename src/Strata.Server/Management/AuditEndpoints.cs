@@ -26,13 +26,13 @@ public static class AuditEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/audit-logs");
-        group.MapGet("", (HttpContext c) => RunAsync(c, async caller =>
+        group.MapGet("", Handler(c => RunAsync(c, async caller =>
         {
             var query = await AuthorizedQueryAsync(c, caller);
             var entries = await Store(c).QueryAuditAsync(query, c.RequestAborted);
             return Json(entries.ToList(), IdentityJsonContext.Default.ListAuditEntry);
-        }));
-        group.MapGet("/export", (HttpContext c) => RunAsync(c, async caller =>
+        })));
+        group.MapGet("/export", Handler(c => RunAsync(c, async caller =>
         {
             var format = c.Request.Query["format"].ToString() is { Length: > 0 } f ? f : "jsonl";
             if (format is not ("csv" or "jsonl"))
@@ -43,7 +43,7 @@ public static class AuditEndpoints
             var query = (await AuthorizedQueryAsync(c, caller)) with { Limit = MaxLimit, BeforeId = null };
             await ExportAsync(c, query, format);
             return Results.Empty;
-        }));
+        })));
     }
 
     private static async Task<AuditQuery> AuthorizedQueryAsync(HttpContext context, Caller caller)

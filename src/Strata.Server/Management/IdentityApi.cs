@@ -23,6 +23,12 @@ internal static class IdentityApi
     /// <summary>The caller when access control is off.</summary>
     private static readonly Principal OpenAdministrator = new(PrincipalKind.User, "anonymous", 0, true, "");
 
+    /// <summary>
+    /// A handler taking only the context, typed as <see cref="Delegate"/>: a lambda would otherwise bind
+    /// to the <c>RequestDelegate</c> overload of <c>Map*</c>, which discards the returned result.
+    /// </summary>
+    public static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
     public static async Task<IResult> RunAsync(HttpContext context, Func<Caller, Task<IResult>> action)
     {
         var client = RequestAuthenticator.ClientAddress(context);

@@ -15,14 +15,14 @@ public static class ProjectEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/projects");
-        group.MapGet("", (HttpContext c) => RunAsync(c, async caller =>
-            Json((await Projects(c).ListAsync(caller, c.RequestAborted)).Select(p => ProjectView.From(p)).ToList(), IdentityJsonContext.Default.ListProjectView)));
-        group.MapPost("", (HttpContext c) => RunAsync(c, async caller =>
+        group.MapGet("", Handler(c => RunAsync(c, async caller =>
+            Json((await Projects(c).ListAsync(caller, c.RequestAborted)).Select(p => ProjectView.From(p)).ToList(), IdentityJsonContext.Default.ListProjectView))));
+        group.MapPost("", Handler(c => RunAsync(c, async caller =>
         {
             var body = await ReadAsync(c, IdentityJsonContext.Default.ProjectCreateRequest);
             var project = await Projects(c).CreateAsync(caller, body.Name, body.Public ?? false, body.StorageQuotaBytes, body.PublishPrivate ?? false, c.RequestAborted);
             return Json(ProjectView.From(project, caller.Principal.Id > 0 ? ProjectRoles.Name(ProjectRole.ProjectAdmin) : null), IdentityJsonContext.Default.ProjectView, StatusCodes.Status201Created);
-        }));
+        })));
         group.MapGet("/{name}", (HttpContext c, string name) => RunAsync(c, async caller =>
         {
             var (project, access) = await Projects(c).GetAsync(caller, name, c.RequestAborted);

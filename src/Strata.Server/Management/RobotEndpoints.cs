@@ -16,14 +16,14 @@ public static class RobotEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/robots");
-        group.MapGet("", (HttpContext c) => RunAsync(c, async caller =>
-            Json((await Robots(c).ListAsync(caller, null, c.RequestAborted)).Select(RobotView.From).ToList(), IdentityJsonContext.Default.ListRobotView)));
-        group.MapPost("", (HttpContext c) => RunAsync(c, async caller =>
+        group.MapGet("", Handler(c => RunAsync(c, async caller =>
+            Json((await Robots(c).ListAsync(caller, null, c.RequestAborted)).Select(RobotView.From).ToList(), IdentityJsonContext.Default.ListRobotView))));
+        group.MapPost("", Handler(c => RunAsync(c, async caller =>
         {
             var body = await ReadAsync(c, IdentityJsonContext.Default.RobotCreateRequest);
             var (robot, secret) = await Robots(c).CreateAsync(caller, new RobotRequest(body.Name, body.Description, null, body.Duration, body.Permissions), c.RequestAborted);
             return Json(new RobotSecretView(robot.Id, robot.Name, secret, robot.ExpiresAt), IdentityJsonContext.Default.RobotSecretView, StatusCodes.Status201Created);
-        }));
+        })));
         group.MapGet("/{id}", (HttpContext c, string id) => RunAsync(c, async caller =>
             Json(RobotView.From(await Robots(c).GetAsync(caller, ParseId(id), c.RequestAborted)), IdentityJsonContext.Default.RobotView)));
         group.MapPatch("/{id}", (HttpContext c, string id) => RunAsync(c, async caller =>

@@ -13,16 +13,16 @@ public static class UserEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users");
-        group.MapGet("", (HttpContext c) => RunAsync(c, async caller =>
-            Json((await Users(c).ListAsync(caller, c.RequestAborted)).Select(UserView.From).ToList(), IdentityJsonContext.Default.ListUserView)));
-        group.MapPost("", (HttpContext c) => RunAsync(c, async caller =>
+        group.MapGet("", Handler(c => RunAsync(c, async caller =>
+            Json((await Users(c).ListAsync(caller, c.RequestAborted)).Select(UserView.From).ToList(), IdentityJsonContext.Default.ListUserView))));
+        group.MapPost("", Handler(c => RunAsync(c, async caller =>
         {
             var body = await ReadAsync(c, IdentityJsonContext.Default.UserCreateRequest);
             var user = await Users(c).CreateAsync(caller, body.Username, body.Password, body.Email, body.FullName, body.IsAdmin ?? false, c.RequestAborted);
             return Json(UserView.From(user), IdentityJsonContext.Default.UserView, StatusCodes.Status201Created);
-        }));
-        group.MapGet("/current", (HttpContext c) => RunAsync(c, async caller =>
-            Json(UserView.From(await Users(c).GetAsync(caller, caller.Principal.Name, c.RequestAborted)), IdentityJsonContext.Default.UserView)));
+        })));
+        group.MapGet("/current", Handler(c => RunAsync(c, async caller =>
+            Json(UserView.From(await Users(c).GetAsync(caller, caller.Principal.Name, c.RequestAborted)), IdentityJsonContext.Default.UserView))));
         group.MapGet("/{username}", (HttpContext c, string username) => RunAsync(c, async caller =>
             Json(UserView.From(await Users(c).GetAsync(caller, username, c.RequestAborted)), IdentityJsonContext.Default.UserView)));
         group.MapPatch("/{username}", (HttpContext c, string username) => RunAsync(c, async caller =>
