@@ -100,14 +100,22 @@ public sealed class RevocationTests : IAsyncLifetime
     [Fact]
     public async Task Expired_robot_is_refused()
     {
-        // An expiry cannot be set in the past through the API, so this moves the robot's expiry in the store.
-        var (name, secret, id) = await _registry.CreateRobotAsync("shortlived", "team", "[{\"access\":[\"repository:pull\"]}]", duration: 1);
+        // The API cannot set an expiry in the past, so the robot's expiry is moved in the store, standing
+        // for time passing. A store edit bypasses this process's change counter, so this registry looks
+        // everything up on every request (StateCacheDuration 0); a cached robot's own expiry is checked on
+        // every hit anyway (Cached_robot_past_its_expiry_is_refused).
+        await using var registry = await AuthRegistry.StartAsync(new Dictionary<string, string?> { ["Auth:StateCacheDuration"] = "00:00:00" });
+        await registry.CreateProjectAsync("team", isPublic: false);
+        await registry.PushImageAsync("team/app", "1");
+        var (name, secret, id) = await registry.CreateRobotAsync("shortlived", "team", "[{\"access\":[\"repository:pull\"]}]", duration: 1);
         var basic = AuthRegistry.Basic(name, secret);
-        Assert.Equal(HttpStatusCode.OK, await PullAsync(basic));
-        var store = (Strata.Metadata.Contracts.Identity.IIdentityStore)_registry.Services.GetService(typeof(Strata.Metadata.Contracts.Identity.IIdentityStore))!;
+        var token = AuthRegistry.Bearer(await registry.TokenAsync(basic, Scope));
+        Assert.Equal(HttpStatusCode.OK, (await registry.SendAsync(HttpMethod.Get, "/v2/team/app/manifests/1", basic)).StatusCode);
+        var store = (Strata.Metadata.Contracts.Identity.IIdentityStore)registry.Services.GetService(typeof(Strata.Metadata.Contracts.Identity.IIdentityStore))!;
         await store.UpdateRobotAsync(id, new(null, null, DateTimeOffset.UtcNow.AddSeconds(-1), false, null), CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await PullAsync(basic));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await registry.SendAsync(HttpMethod.Get, "/v2/team/app/manifests/1", basic)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await registry.SendAsync(HttpMethod.Get, "/v2/team/app/manifests/1", token)).StatusCode);
     }
 
     [Fact]
