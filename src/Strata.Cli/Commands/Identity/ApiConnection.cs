@@ -74,6 +74,17 @@ internal sealed class ApiConnection : IDisposable
         return string.IsNullOrEmpty(password) ? Console.In.ReadLine() : password;
     }
 
+    /// <summary>Adds Basic credentials from <c>STRATA_USER</c> (default admin) and <c>STRATA_PASSWORD</c> when the latter is set.</summary>
+    public static void UseEnvironmentCredentials(HttpClient http)
+    {
+        var password = Environment.GetEnvironmentVariable("STRATA_PASSWORD");
+        if (!string.IsNullOrEmpty(password))
+        {
+            var user = Environment.GetEnvironmentVariable("STRATA_USER") ?? "admin";
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static JsonNode? TryParse(string text)
