@@ -6,8 +6,8 @@ using Strata.Metadata.Contracts.Identity;
 namespace Strata.Identity.Access;
 
 /// <summary>
-/// Decides what a principal may do in a project, from the current state of the store (never from
-/// a cache): a system administrator everything; a member its role's permissions (plus the public
+/// Decides what a principal may do in a project, from the store's state (through the optional
+/// request-path cache, which any change made through this process voids): a system administrator everything; a member its role's permissions (plus the public
 /// visitor's on a public project); a robot the permissions it was given for that project or for
 /// every project; anyone else, anonymous included, the public visitor's on a public project and
 /// nothing on a private one.

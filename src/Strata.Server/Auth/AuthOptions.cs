@@ -72,6 +72,13 @@ public sealed class AuthOptions
     public TimeSpan BasicCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Whether manifest pulls go to the audit log (pushes, deletes, logins and changes always do).
+    /// Harbor records pulls too; on a registry serving thousands of pulls a second this is most of the
+    /// audit log's volume, so it can be turned off.
+    /// </summary>
+    public bool AuditPulls { get; set; } = true;
+
+    /// <summary>
     /// How long resolved principals and evaluated project permissions are reused on the request
     /// path. Any identity change made through this process voids them at once; this bounds only how
     /// late a change made through another replica is seen. Zero: look everything up on every request.

@@ -27,7 +27,8 @@ public sealed class OciAuthorizer(
     AuthChallenge challenge,
     CatalogFilter catalog,
     IAuditSink audit,
-    TimeProvider time) : IOciAuthorizer
+    TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<AuthOptions> options) : IOciAuthorizer
 {
     public const string PrincipalItem = "strata.principal";
 
@@ -151,7 +152,7 @@ public sealed class OciAuthorizer(
             (OciRouteKind.Manifest or OciRouteKind.Blob, "DELETE") => AuditActions.Delete,
             _ => null,
         };
-        if (action is null)
+        if (action is null || (action == AuditActions.Pull && !options.Value.AuditPulls))
         {
             return;
         }
