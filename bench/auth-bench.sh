@@ -3,8 +3,9 @@
 #
 #   1. In process (bench/auth): issuing and verifying a registry token (ES256), checking a robot
 #      secret (SHA-256) and a password (PBKDF2-SHA256, 600,000 iterations), per operation.
-#   2. Over HTTP, the same Strata build twice, interleaved round by round on the same machine:
-#      access control off (--Auth:Enabled false) and on (a private project, pulled by a robot):
+#   2. Over HTTP, the same Strata build three times, interleaved round by round on one machine:
+#      access control off (--Auth:Enabled false), on (a private project, pulled by a robot), and on
+#      with pulls left out of the audit log (--Auth:AuditPulls false):
 #        - manifest GETs/s (wrk) with a bearer token, with HTTP Basic (robot secret), and off;
 #        - one large blob GET (MB/s, curl, best of GET_REPEATS) with a bearer token and off;
 #        - tokens/s from /service/token for a robot (Basic, one pull scope), and ms per token for

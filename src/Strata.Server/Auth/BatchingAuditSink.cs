@@ -52,7 +52,7 @@ public sealed partial class BatchingAuditSink(IIdentityStore store, ILogger<Batc
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                await DrainAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                await DrainAsync(batch, stopping: false).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -60,10 +60,15 @@ public sealed partial class BatchingAuditSink(IIdentityStore store, ILogger<Batc
             // Shutting down: write what is left below.
         }
 
-        await DrainAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        await DrainAsync(batch, stopping: true).ConfigureAwait(false);
     }
 
-    private async Task DrainAsync(List<AuditEntry> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes everything queued. A failing store is retried with backoff (capped at 5 s) for as long as
+    /// the host runs — entries are not dropped, and the bounded queue makes requests wait meanwhile;
+    /// at shutdown, after five attempts, the rest is logged as lost rather than holding the host.
+    /// </summary>
+    private async Task DrainAsync(List<AuditEntry> batch, bool stopping)
     {
         Interlocked.Exchange(ref _writing, 1);
         try
@@ -85,13 +90,19 @@ public sealed partial class BatchingAuditSink(IIdentityStore store, ILogger<Batc
                 {
                     try
                     {
-                        await store.AppendAuditAsync(batch, cancellationToken).ConfigureAwait(false);
+                        await store.AppendAuditAsync(batch, CancellationToken.None).ConfigureAwait(false);
                         break;
                     }
-                    catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
+                    catch (Exception e)
                     {
                         LogWriteFailed(logger, e, batch.Count, attempt);
-                        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+                        if (stopping && attempt >= 5)
+                        {
+                            LogLost(logger, batch.Count + _queue.Reader.Count);
+                            return;
+                        }
+
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt))).ConfigureAwait(false);
                     }
                 }
             }
@@ -101,6 +112,9 @@ public sealed partial class BatchingAuditSink(IIdentityStore store, ILogger<Batc
             Interlocked.Exchange(ref _writing, 0);
         }
     }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "lost {Count} audit entries at shutdown: the store kept failing")]
+    private static partial void LogLost(ILogger logger, int count);
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "failed to write {Count} audit entries (attempt {Attempt}); retrying")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count, int attempt);

@@ -169,6 +169,7 @@ public sealed class TokenServiceTests : IDisposable
         Assert.Equal("malformed token", _tokens.Verify(new string('a', TokenService.MaxTokenLength + 1)).Failure);
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Signing_key_is_created_once_with_owner_only_permissions_and_reloaded()
     {
         var folder = Path.Combine(Path.GetTempPath(), "strata-key-" + Guid.NewGuid().ToString("N"));
