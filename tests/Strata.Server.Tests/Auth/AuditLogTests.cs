@@ -20,9 +20,17 @@ public sealed class AuditLogTests
         await registry.SendAsync(HttpMethod.Get, "/service/token", AuthRegistry.Basic("alice", "Wrong-Passw0rd1"));
         Assert.Equal(HttpStatusCode.Accepted, (await registry.SendAsync(HttpMethod.Delete, $"/v2/team/app/manifests/{digest}", alice)).StatusCode);
 
-        var entries = (await registry.AdminAsync(HttpMethod.Get, "/api/v1/audit-logs?limit=1000"))!.AsArray();
+        // Registry entries are recorded when their response completes, which may be just after the client saw it.
         string Line(JsonNode? e) => $"{e!["actor"]} {e["action"]} {e["resource"]} {e["success"]}";
-        var lines = entries.Select(Line).ToList();
+        JsonArray entries;
+        List<string> lines;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        do
+        {
+            entries = (await registry.AdminAsync(HttpMethod.Get, "/api/v1/audit-logs?limit=1000"))!.AsArray();
+            lines = entries.Select(Line).ToList();
+        }
+        while (!lines.Contains($"alice delete team/app@{digest} true") && DateTime.UtcNow < deadline && await Task.Delay(50).ContinueWith(_ => true));
         Assert.Contains("admin push team/app:1 true", lines);
         Assert.Contains("alice pull team/app:1 true", lines);
         Assert.Contains("alice login token true", lines);
