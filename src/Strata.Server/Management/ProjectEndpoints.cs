@@ -31,7 +31,13 @@ public static class ProjectEndpoints
         group.MapPatch("/{name}", (HttpContext c, string name) => RunAsync(c, async caller =>
         {
             var body = await ReadAsync(c, IdentityJsonContext.Default.ProjectUpdateRequest);
+            var before = (await Projects(c).GetAsync(caller, name, c.RequestAborted)).Project;
             var project = await Projects(c).UpdateAsync(caller, name, body.Public, body.StorageQuotaBytes, body.PublishPrivate, c.RequestAborted);
+            if ((before.IsPublic || before.PublishPrivate) != (project.IsPublic || project.PublishPrivate))
+            {
+                await ProjectPublicationReconciler.RequeueAsync(c, name, c.RequestAborted);
+            }
+
             return Json(ProjectView.From(project), IdentityJsonContext.Default.ProjectView);
         }));
         group.MapDelete("/{name}", (HttpContext c, string name) => RunAsync(c, async caller =>

@@ -35,9 +35,11 @@ public sealed class PrivacyAwarePublicationTests : IAsyncLifetime
         Assert.Equal("published", await WaitForActionAsync("open/app:v1", null));
         Assert.Equal("removed", await WaitForActionAsync("closed/app:v1", null));
 
+        // Consent (or making a project public) republishes the project's tags; taking it back removes them.
         await _registry.AdminAsync(HttpMethod.Patch, "/api/v1/projects/closed", "{\"publishPrivate\":true}");
-        await _registry.AdminAsync(HttpMethod.Post, "/api/v1/publications", "{\"image\":\"closed/app:v1\"}");
         Assert.Equal("published", await WaitForActionAsync("closed/app:v1", "published"));
+        await _registry.AdminAsync(HttpMethod.Patch, "/api/v1/projects/open", "{\"public\":false}");
+        Assert.Equal("removed", await WaitForActionAsync("open/app:v1", "removed"));
     }
 
     [Fact]
