@@ -53,7 +53,7 @@ public sealed class RolePermissionsTests
     public void Robots_can_never_be_granted_management()
     {
         Assert.DoesNotContain(RolePermissions.RobotGrantable, p => p.Resource is "member" or "robot" && p.Action != "list" && p.Action != "read");
-        Assert.DoesNotContain(new Permission("project", "delete"), RolePermissions.RobotGrantable);
+        Assert.DoesNotContain(new Permission("project", "delete"), (IReadOnlySet<Permission>)RolePermissions.RobotGrantable);
     }
 
     [Theory]
