@@ -203,7 +203,8 @@ public sealed class AuthorizationMatrixTests(MatrixFixture fixture) : IClassFixt
     {
         var response = await fixture.Registry.SendAsync(HttpMethod.Get, "/v2/noproject/manifests/latest", AuthRegistry.AdminCredentials);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("<project>/<name>", await response.Content.ReadAsStringAsync());
+        var message = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![0]!["message"]!.GetValue<string>();
+        Assert.Contains("<project>/<name>", message);
 
         var unknownProject = await fixture.Registry.SendAsync(HttpMethod.Post, "/v2/nosuchproject/app/blobs/uploads/", AuthRegistry.AdminCredentials, RegistryClient.Octets([]));
         Assert.Equal(HttpStatusCode.Forbidden, unknownProject.StatusCode);
