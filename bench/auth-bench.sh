@@ -84,7 +84,7 @@ printf '{"schemaVersion":2,"mediaType":"%s","config":{"mediaType":"application/v
 push() {  # push PORT CURL-AUTH-ARGS...
   local port=$1; shift
   curl -sf "$@" -X POST -H 'Content-Type: application/octet-stream' --data-binary @"$RUN/config.json" "http://127.0.0.1:$port/v2/bench/app/blobs/uploads/?digest=$CONFIG" >/dev/null || die "config push"
-  curl -sf "$@" -X POST -H 'Content-Type: application/octet-stream' -T "$RUN/blob.bin" "http://127.0.0.1:$port/v2/bench/app/blobs/uploads/?digest=$LAYER" >/dev/null || die "layer push"
+  curl -sf "$@" -X POST -H 'Content-Type: application/octet-stream' --data-binary @"$RUN/blob.bin" "http://127.0.0.1:$port/v2/bench/app/blobs/uploads/?digest=$LAYER" >/dev/null || die "layer push"
   curl -sf "$@" -X PUT -H "Content-Type: $ACCEPT" --data-binary @"$RUN/manifest.json" "http://127.0.0.1:$port/v2/bench/app/manifests/1" >/dev/null || die "manifest push"
 }
 
