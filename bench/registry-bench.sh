@@ -11,8 +11,9 @@
 #                 the working tree as it is, uncommitted changes included
 #   STRATA_BIN    an already published `strata` executable (then nothing is published)
 #   STRATA_ENV    extra environment for the Strata process, for experiments ("VAR=value ...")
-#   STRATA_ARGS   extra `strata serve` arguments ("--Publish:Enabled false": the registry alone,
-#                 as distribution is; STRATA_ARGS= measures it with CernVM-FS publication on)
+#   STRATA_ARGS   extra `strata serve` arguments ("--Publish:Enabled false --Auth:Enabled false": the
+#                 registry alone and open, as distribution is; STRATA_ARGS= measures it with CernVM-FS
+#                 publication and access control on)
 #   ROUNDS        push/pull rounds per registry, fresh server and client cache each (3)
 #   SCALE         image set size factor (1 = ~470 MB of unique compressed layers)
 #   LARGE_MB      single large blob size in MiB (1024)
@@ -39,7 +40,7 @@ CONC_ROUNDS=${CONC_ROUNDS:-3}
 # Every client operation is bounded; a hung registry fails the run instead of stalling it.
 SKOPEO_TIMEOUT=${SKOPEO_TIMEOUT:-900}
 CURL_TIMEOUT=${CURL_TIMEOUT:-600}
-STRATA_ARGS=${STRATA_ARGS---Publish:Enabled false}
+STRATA_ARGS=${STRATA_ARGS---Publish:Enabled false --Auth:Enabled false}
 QUIET_LOAD=${QUIET_LOAD:-1.5}
 QUIET_WAIT=${QUIET_WAIT:-900}
 

@@ -9,4 +9,7 @@ root.Subcommands.Add(PublishCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(MirrorCommand.Create());
 root.Subcommands.Add(GcCommand.Create());
+root.Subcommands.Add(Strata.Cli.Commands.Identity.UserCommand.Create());
+root.Subcommands.Add(Strata.Cli.Commands.Identity.ProjectCommand.Create());
+root.Subcommands.Add(Strata.Cli.Commands.Identity.RobotCommand.Create());
 return await root.Parse(args).InvokeAsync();

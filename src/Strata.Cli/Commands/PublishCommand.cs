@@ -21,6 +21,7 @@ internal static class PublishCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(server)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+            Identity.ApiConnection.UseEnvironmentCredentials(http);
             try
             {
                 var name = result.GetValue(image);

@@ -199,6 +199,7 @@ internal static class PostgresSchema
                 error text
             );
             """),
+        (4, PostgresIdentitySchema.Migration),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

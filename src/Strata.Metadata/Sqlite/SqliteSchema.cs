@@ -197,6 +197,7 @@ internal static class SqliteSchema
                 error TEXT
             );
             """),
+        (4, SqliteIdentitySchema.Migration),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Strata.Server.Auth;
 using Strata.Server.Cvmfs;
 using Strata.Server.Gc;
 using Strata.Server.Http;
@@ -66,8 +67,10 @@ public static class StrataServer
         builder.Services.AddStrataRegistry(configuration, options);
         builder.Services.AddStrataPublication(configuration, options);
         builder.Services.AddStrataGc(configuration);
+        builder.Services.AddStrataAuth(configuration, options);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
+        app.UseStrataAuth();
         OciEndpoints.Map(app);
         CvmfsEndpoints.Map(app);
         PublicationEndpoints.Map(app);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Strata.Oci.Errors;
 using Strata.Oci.Names;
+using Strata.Server.Auth;
 using Strata.Server.Http;
 
 namespace Strata.Server.Oci;
@@ -20,7 +21,7 @@ public static class OciEndpoints
         routes.Map("/v2/{**path}", DispatchAsync);
     }
 
-    private static Task DispatchAsync(HttpContext context)
+    private static async Task DispatchAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "";
         var rest = path.Length > 4 ? path[4..] : "";
@@ -31,8 +32,23 @@ public static class OciEndpoints
             throw new RegistryException(OciErrorCode.NameInvalid, $"invalid repository name '{route.Name}'", new { name = route.Name });
         }
 
+        // Access control (Auth:Enabled): not registered when off, so an open registry pays nothing.
+        if (context.RequestServices.GetService(typeof(IOciAuthorizer)) is IOciAuthorizer authorizer)
+        {
+            if (!await authorizer.AuthorizeAsync(context, route))
+            {
+                return;
+            }
+
+            if (route.Kind == OciRouteKind.Catalog)
+            {
+                await authorizer.CatalogAsync(context);
+                return;
+            }
+        }
+
         var method = context.Request.Method;
-        return (route.Kind, method) switch
+        await ((route.Kind, method) switch
         {
             (OciRouteKind.Ping, "GET" or "HEAD") => PingAsync(context),
             (OciRouteKind.Catalog, "GET") => TagEndpoints.CatalogAsync(context),
@@ -49,7 +65,7 @@ public static class OciEndpoints
             (OciRouteKind.TagList, "GET") => TagEndpoints.TagsAsync(context, route),
             (OciRouteKind.Referrers, "GET") => ReferrersEndpoints.GetAsync(context, route),
             _ => throw new RegistryException(OciErrorCode.Unsupported, $"{method} is not supported on this resource"),
-        };
+        });
     }
 
     private static Task PingAsync(HttpContext context)

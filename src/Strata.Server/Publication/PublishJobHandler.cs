@@ -4,6 +4,7 @@ using Strata.Publish.Gc;
 using Strata.Publish.Layers;
 using Strata.Publish.Publishing;
 using Strata.Registry.Jobs;
+using Strata.Server.Auth;
 
 namespace Strata.Server.Publication;
 
@@ -13,7 +14,12 @@ namespace Strata.Server.Publication;
 /// layer is permanent (the image itself is wrong, a retry cannot help); anything else (storage,
 /// a concurrent commit) is retried with backoff by the worker.
 /// </summary>
-public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore manifests, PublicationGate gate, RepositoryMaintenanceGate maintenance) : IJobHandler
+public sealed class PublishJobHandler(
+    ImagePublisher publisher,
+    IManifestStore manifests,
+    PublicationGate gate,
+    RepositoryMaintenanceGate maintenance,
+    IPublicationGate? privacy = null) : IJobHandler
 {
     public string Kind => PublicationConsumer.JobKind;
 
@@ -26,7 +32,9 @@ public sealed class PublishJobHandler(ImagePublisher publisher, IManifestStore m
         using var slot = await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var exists = await manifests.GetManifestByTagAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false) is not null;
+            // Privacy (Auth:Enabled): an image its project does not let out is removed, not published.
+            var exists = await manifests.GetManifestByTagAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false) is not null
+                && (privacy is null || await privacy.MayPublishAsync(payload.Repository, cancellationToken).ConfigureAwait(false));
             var result = exists
                 ? await publisher.PublishAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false)
                 : await publisher.UnpublishAsync(payload.Repository, payload.Tag, cancellationToken).ConfigureAwait(false);

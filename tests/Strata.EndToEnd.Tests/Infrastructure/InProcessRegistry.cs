@@ -28,6 +28,7 @@ public sealed class InProcessRegistry : IRegistryEndpoint, IAsyncDisposable
             {
                 ["Data"] = data.Path,
                 ["Listen"] = "127.0.0.1:0",
+                ["Auth:Enabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });

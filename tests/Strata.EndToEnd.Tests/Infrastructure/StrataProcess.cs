@@ -31,7 +31,7 @@ public sealed partial class StrataProcess : IRegistryEndpoint, IAsyncDisposable
     {
         var strata = Path.Combine(AppContext.BaseDirectory, "strata.dll");
         Assert.True(File.Exists(strata), $"{strata} is missing: the test project references src/Strata.Cli so that it is built here.");
-        var spec = new ProcessSpec("dotnet", [strata, "serve", "--data", dataDirectory, "--listen", $"127.0.0.1:{port}"])
+        var spec = new ProcessSpec("dotnet", [strata, "serve", "--data", dataDirectory, "--listen", $"127.0.0.1:{port}", "--Auth:Enabled", "false"])
         {
             // Not the test's folder: strata reads strata.json from its working directory.
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dataDirectory)),

@@ -23,7 +23,7 @@ public sealed partial class PostgresMetadataStoreTests
         Assert.Equal(appliedAt, await ScalarAsync<long>(database, "SELECT MAX(applied_at) FROM schema_version"));
         Assert.Equal(TestData.Epoch.ToUnixTimeMilliseconds(), appliedAt);
         Assert.Equal(
-            "blobs,gc_blob_reviews,gc_manifest_reviews,gc_runs,jobs,manifest_blob_references,manifest_manifest_references,manifests,outbox,outbox_cursors,repositories,repository_blobs,schema_version,tags,upload_sessions",
+            "audit_log,blobs,gc_blob_reviews,gc_manifest_reviews,gc_runs,jobs,manifest_blob_references,manifest_manifest_references,manifests,outbox,outbox_cursors,project_members,projects,repositories,repository_blobs,robot_permissions,robots,schema_version,tags,upload_sessions,users",
             await ScalarAsync<string>(database, "SELECT string_agg(tablename, ',' ORDER BY tablename COLLATE \"C\") FROM pg_tables WHERE schemaname = 'public'"));
 
         // A store over the migrated database works, and initializing it migrates nothing more.

@@ -40,7 +40,7 @@ public sealed partial class PostgresMetadataStoreTests
             """);
 
         Assert.Equal(
-            "blobs.digest,gc_blob_reviews.digest,gc_manifest_reviews.digest,jobs.key,jobs.kind,manifest_blob_references.digest,manifest_manifest_references.child_digest,manifests.digest,manifests.subject_digest,outbox_cursors.consumer,repositories.name,repository_blobs.digest,tags.name,upload_sessions.repository",
+            "audit_log.action,audit_log.actor,audit_log.project,blobs.digest,gc_blob_reviews.digest,gc_manifest_reviews.digest,jobs.key,jobs.kind,manifest_blob_references.digest,manifest_manifest_references.child_digest,manifests.digest,manifests.subject_digest,outbox_cursors.consumer,projects.name,repositories.name,repository_blobs.digest,robots.name,tags.name,upload_sessions.repository,users.username",
             columns);
     }
 

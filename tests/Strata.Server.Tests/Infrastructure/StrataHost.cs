@@ -27,6 +27,8 @@ internal sealed class StrataHost : IRegistryHost
         {
             ["Data"] = dataDirectory,
             ["Listen"] = "127.0.0.1:0",
+            // The conformance suite runs against an open registry; access control has its own tests (Auth/).
+            ["Auth:Enabled"] = "false",
         };
         foreach (var (key, value) in settings)
         {
