@@ -8,12 +8,14 @@ namespace Strata.Server.Auth;
 /// <summary>Adds identity and access to the HTTP pipeline: the token service, the identity API and its OpenAPI document.</summary>
 public static class AuthApplicationExtensions
 {
-    /// <summary>Call before the other endpoints are mapped (the publication guard is middleware).</summary>
+    /// <summary>Call before the other endpoints are mapped (the operator-API guard is middleware).</summary>
     public static WebApplication UseStrataAuth(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
-            app.UseWhen(c => c.Request.Path.StartsWithSegments("/api/v1/publications"), b => b.UseMiddleware<PublicationAccessMiddleware>());
+            app.UseWhen(
+                c => AdministratorOnlyMiddleware.GuardedPaths.Any(path => c.Request.Path.StartsWithSegments(path)),
+                b => b.UseMiddleware<AdministratorOnlyMiddleware>());
         }
 
         TokenEndpoints.Map(app);

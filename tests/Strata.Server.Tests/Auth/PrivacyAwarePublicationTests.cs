@@ -62,6 +62,21 @@ public sealed class PrivacyAwarePublicationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _registry.SendAsync(HttpMethod.Get, "/api/v1/publications", AuthRegistry.AdminCredentials)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/gc")]
+    [InlineData("GET", "/api/v1/gc/usage")]
+    [InlineData("GET", "/api/v1/gc/status")]
+    [InlineData("POST", "/api/v1/gc?dryRun=true")]
+    public async Task Garbage_collection_api_needs_a_system_administrator(string method, string path)
+    {
+        await _registry.CreateUserAsync("plain");
+        var verb = new HttpMethod(method);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _registry.SendAsync(verb, path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _registry.SendAsync(verb, path, AuthRegistry.Basic("plain", AuthRegistry.UserPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _registry.SendAsync(verb, path, AuthRegistry.AdminCredentials)).StatusCode);
+    }
+
     /// <summary>Polls (as administrator, bounded: 60 s) until the image's job ended successfully, optionally with a given action.</summary>
     private async Task<string> WaitForActionAsync(string image, string? action)
     {

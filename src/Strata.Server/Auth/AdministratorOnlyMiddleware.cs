@@ -4,12 +4,16 @@ using Strata.Identity.Principals;
 namespace Strata.Server.Auth;
 
 /// <summary>
-/// With access control on, <c>/api/v1/publications</c> is for system administrators: publication
-/// states name every published repository, private ones included, and publishing on demand
-/// bypasses the push path.
+/// With access control on, the operator APIs are for system administrators:
+/// <c>/api/v1/publications</c> (publication states name every published repository, private ones
+/// included, and publishing on demand bypasses the push path) and <c>/api/v1/gc</c> (collection
+/// deletes data, and usage figures name every repository).
 /// </summary>
-public sealed class PublicationAccessMiddleware(RequestDelegate next)
+public sealed class AdministratorOnlyMiddleware(RequestDelegate next)
 {
+    /// <summary>The path prefixes this middleware guards.</summary>
+    public static readonly string[] GuardedPaths = ["/api/v1/publications", "/api/v1/gc"];
+
     public async Task InvokeAsync(HttpContext context, RequestAuthenticator authenticator)
     {
         var authentication = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
@@ -28,6 +32,6 @@ public sealed class PublicationAccessMiddleware(RequestDelegate next)
         await Results.Problem(
             statusCode: anonymous ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,
             title: anonymous ? "unauthorized" : "forbidden",
-            detail: authentication.Failure ?? "publication management needs a system administrator").ExecuteAsync(context).ConfigureAwait(false);
+            detail: authentication.Failure ?? "this operation needs a system administrator").ExecuteAsync(context).ConfigureAwait(false);
     }
 }
