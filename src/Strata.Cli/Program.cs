@@ -8,4 +8,5 @@ root.Subcommands.Add(CheckoutCommand.Create());
 root.Subcommands.Add(PublishCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(MirrorCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -157,6 +157,12 @@ internal static class PostgresSchema
                 updated_at bigint NOT NULL
             );
             """),
+        (4, """
+            -- Pruning ended jobs past their retention (PruneEndedJobsAsync) reads only old ended jobs.
+            -- (Version 4 in both stores; SQLite also gains its (kind, id) index here, which PostgreSQL
+            -- has had since version 2.)
+            CREATE INDEX ix_jobs_ended ON jobs (updated_at) WHERE state IN (2, 3);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

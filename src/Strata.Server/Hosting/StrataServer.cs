@@ -66,6 +66,7 @@ public static class StrataServer
         builder.Services.AddStrataPublication(configuration, options);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v2"), other => other.UseMiddleware<BackendUnavailableMiddleware>());
         OciEndpoints.Map(app);
         CvmfsEndpoints.Map(app);
         PublicationEndpoints.Map(app);
