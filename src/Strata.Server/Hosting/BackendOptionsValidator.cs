@@ -15,7 +15,7 @@ internal static class BackendOptionsValidator
         if (storage.IsS3)
         {
             // S3DriverOptions names its settings "S3: X"; here they live under Storage:S3:X.
-            problems.AddRange(storage.S3.Validate().Select(p => p.StartsWith("S3: ", StringComparison.Ordinal) ? "Storage:S3:" + p[4..] : "Storage:S3: " + p));
+            problems.AddRange(storage.S3.Validate().Select(SectionQualified));
         }
         else if (!string.Equals(storage.Driver, StorageOptions.FileSystemDriver, StringComparison.OrdinalIgnoreCase))
         {
@@ -36,6 +36,13 @@ internal static class BackendOptionsValidator
         }
 
         return problems;
+    }
+
+    /// <summary>"S3: Bucket is required" → "Storage:S3:Bucket is required"; "S3: set both …" → "Storage:S3: set both …".</summary>
+    private static string SectionQualified(string problem)
+    {
+        var text = problem.StartsWith("S3: ", StringComparison.Ordinal) ? problem[4..] : problem;
+        return text.Length > 0 && char.IsUpper(text[0]) ? "Storage:S3:" + text : "Storage:S3: " + text;
     }
 
     private static void ValidateConnectionString(string? connectionString, List<string> problems)

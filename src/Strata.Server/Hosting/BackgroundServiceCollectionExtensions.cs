@@ -32,6 +32,30 @@ internal static class BackgroundServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The job workers. On PostgreSQL, job kinds in <see cref="FleetSerializedKinds"/> run one at a
+    /// time across the fleet (<see cref="FleetSerializedJobHandler"/>). Handlers are resolved when the
+    /// worker is created, so handlers registered after this call (publication) are included.
+    /// </summary>
+    public static IServiceCollection AddJobWorker(this IServiceCollection services, MetadataOptions metadata)
+    {
+        services.AddHostedService(sp =>
+        {
+            var handlers = sp.GetServices<IJobHandler>().ToList();
+            if (metadata.IsPostgres)
+            {
+                var store = (PostgresMetadataStore)sp.GetRequiredService<IMetadataStore>();
+                handlers = [.. handlers.Select(h => FleetSerializedKinds.Contains(h.Kind) ? new FleetSerializedJobHandler(h, store) : h)];
+            }
+
+            return ActivatorUtilities.CreateInstance<JobWorker>(sp, (IEnumerable<IJobHandler>)handlers);
+        });
+        return services;
+    }
+
+    /// <summary>Job kinds that must never run concurrently on two replicas (see <see cref="FleetSerializedJobHandler"/>).</summary>
+    private static readonly HashSet<string> FleetSerializedKinds = new(StringComparer.Ordinal) { Publication.PublicationConsumer.JobKind };
+
     public static IServiceCollection AddJobRetention(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobRetentionOptions>()

@@ -49,7 +49,7 @@ public static class StrataServiceCollectionExtensions
         services.AddHostedService(sp => new StorageInitializer(data, metadata, sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<IBlobDriver>()));
         // Registered after the initializer: hosted services start in order, so workers find the schema ready.
         services.AddOutboxDispatch(metadata);
-        services.AddHostedService<JobWorker>();
+        services.AddJobWorker(metadata);
         services.AddJobRetention(configuration);
         return services;
     }
