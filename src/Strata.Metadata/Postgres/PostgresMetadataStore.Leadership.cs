@@ -19,7 +19,7 @@ public sealed partial class PostgresMetadataStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ThrowIfNotReady();
-        return await _retry.ExecuteAsync(
+        return await _retry.ExecuteAsync<PostgresLeadership?>(
             nameof(TryAcquireLeadershipAsync),
             async token =>
             {

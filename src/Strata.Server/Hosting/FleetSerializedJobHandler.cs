@@ -27,8 +27,14 @@ internal sealed class FleetSerializedJobHandler(IJobHandler inner, PostgresMetad
     {
         var lockName = "jobs/" + inner.Kind;
         PostgresLeadership? held;
-        while ((held = await store.TryAcquireLeadershipAsync(lockName, cancellationToken).ConfigureAwait(false)) is null)
+        while (true)
         {
+            held = await store.TryAcquireLeadershipAsync(lockName, cancellationToken).ConfigureAwait(false);
+            if (held is not null)
+            {
+                break;
+            }
+
             await Task.Delay(RetryInterval, cancellationToken).ConfigureAwait(false);
         }
 

@@ -32,8 +32,9 @@ public sealed class ReplicaKillTests
 
         // The second chunk stalls half way; A dies under it.
         using var stall = new CancellationTokenSource();
-        using var request = new HttpRequestMessage(HttpMethod.Patch, location) { Content = new StallingContent(rest.AsMemory(0, 3 << 20), stall.Token) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        var stalling = new StallingContent(rest.AsMemory(0, 3 << 20), stall.Token);
+        stalling.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, location) { Content = stalling };
         var stalled = httpA.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await a.KillAsync();
