@@ -76,7 +76,11 @@ public sealed partial class PostgresMetadataStoreTests
         await using (var connection = await _database.OpenRawAsync())
         {
             await using var command = new NpgsqlCommand(
-                "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1400140385 AND granted",
+                """
+                SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
+                WHERE locktype = 'advisory' AND classid = 1400140385 AND granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """,
                 connection);
             Assert.True((bool)(await command.ExecuteScalarAsync())!);
         }
