@@ -38,8 +38,8 @@ public sealed class S3OutageTests
         }
 
         var location = await http.StartUploadAsync("s3/app");
-        using (var body = new ByteArrayContent(duringOutage))
         var separator = location.Query.Length > 0 ? "&" : "?";
+        using (var body = new ByteArrayContent(duringOutage))
         using (var put = await http.Client.PutAsync($"{location}{separator}digest={Uri.EscapeDataString(Blobs.Digest(duringOutage))}", body))
         {
             await OciAssert.RetryableErrorAsync(put, HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");

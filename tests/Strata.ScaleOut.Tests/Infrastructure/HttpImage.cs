@@ -54,12 +54,12 @@ public sealed class HttpImage
         }
 
         var config = Encoding.UTF8.GetBytes(
-            $$"""{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["{{Blobs.Digest(diff.ToArray())}}"]}}""");
-        var manifest = Encoding.UTF8.GetBytes($$"""
-            {"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}",
-             "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{Blobs.Digest(config)}}","size":{{config.Length}}},
-             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{Blobs.Digest(layerBytes)}}","size":{{layerBytes.Length}}}]}
-            """);
+            "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+            + Blobs.Digest(diff.ToArray()) + "\"]}}");
+        var manifest = Encoding.UTF8.GetBytes(
+            "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciManifest + "\","
+            + "\"config\":{\"mediaType\":\"" + MediaTypes.OciConfig + "\",\"digest\":\"" + Blobs.Digest(config) + "\",\"size\":" + config.Length + "},"
+            + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OciLayerGzip + "\",\"digest\":\"" + Blobs.Digest(layerBytes) + "\",\"size\":" + layerBytes.Length + "}]}");
         return new HttpImage(layerBytes, config, manifest);
     }
 
