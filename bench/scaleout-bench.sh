@@ -130,10 +130,12 @@ http:
   addr: 127.0.0.1:$port
   secret: strata-bench-not-a-secret
 YML
-    docker-registry serve "$data.yml" >"$LOGS/$name.log" 2>&1 &
+    # AWS_CA_BUNDLE (set on some machines for a TLS proxy) makes aws-sdk-go v1 in distribution
+    # 2.8 panic at start ("unable to load custom CA bundle"); the store is plain HTTP anyway.
+    env -u AWS_CA_BUNDLE docker-registry serve "$data.yml" >"$LOGS/$name.log" 2>&1 &
   else
     mkdir -p "$data.cwd"
-    (cd "$data.cwd" && exec env \
+    (cd "$data.cwd" && exec env -u AWS_CA_BUNDLE \
       STRATA__Storage__Driver=s3 STRATA__Storage__S3__ServiceUrl="$S3_ENDPOINT" STRATA__Storage__S3__Region="$S3_REGION" \
       STRATA__Storage__S3__Bucket="$S3_BUCKET" STRATA__Storage__S3__Prefix="$prefix" \
       STRATA__Storage__S3__AccessKey="$S3_ACCESS_KEY" STRATA__Storage__S3__SecretKey="$S3_SECRET_KEY" \
