@@ -389,13 +389,15 @@ done
 # wrk_run CONFIG PORT...: manifest GETs by tag, CONC_CLIENTS connections split over the ports, one wrk each, at once.
 wrk_run() {
   local config=$1; shift
-  local ports=("$@") per=$((CONC_CLIENTS / $#)) p i=0 rps=0 errors=0 f
+  local ports=("$@") per=$((CONC_CLIENTS / $#)) p i=0 rps=0 errors=0 f wrks=()
   for p in "${ports[@]}"; do wrk -t1 -c"$per" -d3s -H "Accept: $ACCEPT" "http://127.0.0.1:$p/v2/bench/app/manifests/v1" >/dev/null; done
   for p in "${ports[@]}"; do
     wrk -t1 -c"$per" -d"${WRK_SECONDS}s" --latency -H "Accept: $ACCEPT" "http://127.0.0.1:$p/v2/bench/app/manifests/v1" >"$LOGS/wrk-$config-$i.txt" &
+    wrks+=($!)
     i=$((i + 1))
   done
-  wait
+  # Only the wrk processes: a bare `wait` would also wait for the registries, which never end.
+  wait "${wrks[@]}"
   for f in "$LOGS"/wrk-"$config"-*.txt; do
     rps=$(calc "$rps + $(awk '/^Requests\/sec:/ { print $2 }' "$f")")
     errors=$((errors + $(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$f" | awk '{ s += $1 } END { print s + 0 }')))
