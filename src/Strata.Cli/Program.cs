@@ -12,4 +12,5 @@ root.Subcommands.Add(GcCommand.Create());
 root.Subcommands.Add(Strata.Cli.Commands.Identity.UserCommand.Create());
 root.Subcommands.Add(Strata.Cli.Commands.Identity.ProjectCommand.Create());
 root.Subcommands.Add(Strata.Cli.Commands.Identity.RobotCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 return await root.Parse(args).InvokeAsync();

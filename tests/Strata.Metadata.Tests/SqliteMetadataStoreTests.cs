@@ -52,6 +52,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformanceTests
             "ix_jobs_leases",
             "ix_jobs_kind_key",
             "ix_jobs_kind_state",
+            "ix_jobs_kind",
+            "ix_jobs_ended",
         ];
         foreach (var index in expected)
         {
@@ -72,6 +74,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformanceTests
     [InlineData("SELECT id FROM jobs WHERE kind = 'publish' AND key = 'r:latest' ORDER BY id DESC LIMIT 1")]
     [InlineData("SELECT id FROM jobs WHERE kind = 'publish' AND state = 0 ORDER BY id DESC LIMIT 50")]
     [InlineData("SELECT id FROM jobs WHERE state = 0 AND kind = 'publish' AND not_before <= 5 ORDER BY not_before, id LIMIT 1")]
+    [InlineData("SELECT id FROM jobs WHERE kind = 'publish' ORDER BY id DESC LIMIT 50")]
+    [InlineData("SELECT id FROM jobs WHERE state IN (2, 3) AND updated_at < 5 LIMIT 1000")]
     [InlineData("SELECT event_id FROM outbox_cursors WHERE consumer = 'publisher'")]
     public async Task Hot_queries_use_an_index_without_scanning_or_sorting(string query)
     {

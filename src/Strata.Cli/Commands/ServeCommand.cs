@@ -44,9 +44,22 @@ internal static class ServeCommand
 
                 return 2;
             }
+            catch (Exception e) when (StartFailure(e) is { } failure)
+            {
+                // A backend refused (bucket, database, schema version): what to fix, without a stack trace.
+                await Console.Error.WriteLineAsync($"strata: cannot start: {failure.Message}");
+                return 1;
+            }
         });
         return command;
     }
+
+    private static StrataStartException? StartFailure(Exception e) => e switch
+    {
+        StrataStartException start => start,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(StartFailure).FirstOrDefault(f => f is not null),
+        _ => null,
+    };
 
     private static void Set(Dictionary<string, string?> settings, string key, string? value)
     {

@@ -70,6 +70,14 @@ public interface IJobQueue
     /// <summary>Jobs of a kind, newest first, optionally only in one state.</summary>
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(string kind, JobState? state, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> ended jobs (succeeded or failed) last updated before
+    /// <paramref name="endedBefore"/>, keeping the newest job of every (kind, key) whatever its age, so
+    /// <see cref="GetLatestJobAsync"/> still answers for every key. Returns how many were deleted
+    /// (call again while it returns <paramref name="limit"/>).
+    /// </summary>
+    Task<int> PruneEndedJobsAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+
     /// <summary>The last outbox event id a consumer has processed (0 when it never ran).</summary>
     Task<long> GetOutboxCursorAsync(string consumer, CancellationToken cancellationToken);
 

@@ -200,6 +200,12 @@ internal static class PostgresSchema
             );
             """),
         (4, PostgresIdentitySchema.Migration),
+        (5, """
+            -- Pruning ended jobs past their retention (PruneEndedJobsAsync) reads only old ended jobs.
+            -- (Version 4 in both stores; SQLite also gains its (kind, id) index here, which PostgreSQL
+            -- has had since version 2.)
+            CREATE INDEX ix_jobs_ended ON jobs (updated_at) WHERE state IN (2, 3);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -198,6 +198,15 @@ internal static class SqliteSchema
             );
             """),
         (4, SqliteIdentitySchema.Migration),
+        (5, """
+            -- A kind's jobs in all states, newest first (ListJobsAsync without a state): (kind, rowid)
+            -- is already in id order, where ix_jobs_kind_key / ix_jobs_kind_state would need a sort of
+            -- the kind's whole history.
+            CREATE INDEX ix_jobs_kind ON jobs (kind);
+
+            -- Pruning ended jobs past their retention (PruneEndedJobsAsync) reads only old ended jobs.
+            CREATE INDEX ix_jobs_ended ON jobs (updated_at) WHERE state IN (2, 3);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

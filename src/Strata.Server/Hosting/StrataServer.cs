@@ -70,6 +70,7 @@ public static class StrataServer
         builder.Services.AddStrataAuth(configuration, options);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v2"), other => other.UseMiddleware<BackendUnavailableMiddleware>());
         app.UseStrataAuth();
         OciEndpoints.Map(app);
         CvmfsEndpoints.Map(app);

@@ -26,9 +26,8 @@ public static class StrataServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // Embedded defaults: blobs in <data>/storage, metadata in <data>/strata.db.
-        services.AddSingleton<IBlobDriver>(_ => new FileSystemBlobDriver(Path.Combine(data, "storage")));
-        services.AddSingleton<IMetadataStore>(sp => new SqliteMetadataStore(Path.Combine(data, "strata.db"), sp.GetRequiredService<TimeProvider>()));
+        // Storage:Driver (filesystem | s3) and Metadata:Provider (sqlite | postgres); embedded by default.
+        var (_, metadata) = services.AddStrataBackends(configuration, data);
         services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<IMetadataStore>());
         services.AddSingleton<IBlobLinkStore>(sp => sp.GetRequiredService<IMetadataStore>());
         services.AddSingleton<IManifestStore>(sp => sp.GetRequiredService<IMetadataStore>());
@@ -47,10 +46,11 @@ public static class StrataServiceCollectionExtensions
         services.AddSingleton<BlobService>();
         services.AddSingleton<ManifestService>();
         services.AddSingleton<ListingService>();
-        services.AddHostedService(sp => new StorageInitializer(data, sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<IBlobDriver>()));
+        services.AddHostedService(sp => new StorageInitializer(data, metadata, sp.GetRequiredService<IMetadataStore>(), sp.GetRequiredService<IBlobDriver>()));
         // Registered after the initializer: hosted services start in order, so workers find the schema ready.
-        services.AddHostedService<OutboxDispatcher>();
-        services.AddHostedService<JobWorker>();
+        services.AddOutboxDispatch(metadata);
+        services.AddJobWorker(metadata);
+        services.AddJobRetention(configuration);
         return services;
     }
 }

@@ -32,6 +32,14 @@ internal sealed partial class OciErrorMiddleware(RequestDelegate next, ILogger<O
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception e) when (!context.Response.HasStarted && BackendFailure.From(e) is { } failure)
+        {
+            // A backend down or throttling: retryable, never a 500 (see BackendFailure).
+            LogBackendUnavailable(logger, e, context.Request.Method, context.Request.Path);
+            context.Response.Headers.Remove("Location");
+            context.Response.Headers.RetryAfter = failure.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await OciErrorWriter.WriteAsync(context, failure.Code, failure.Message, null).ConfigureAwait(false);
+        }
         catch (Exception e) when (!context.Response.HasStarted)
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
@@ -42,4 +50,7 @@ internal sealed partial class OciErrorMiddleware(RequestDelegate next, ILogger<O
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "failed to serve {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "backend unavailable while serving {Method} {Path}")]
+    private static partial void LogBackendUnavailable(ILogger logger, Exception exception, string method, PathString path);
 }

@@ -362,7 +362,9 @@ public sealed partial class S3BlobDriver : IBlobDriver, IDisposable
     /// </summary>
     internal static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) => e switch
     {
-        AmazonServiceException or AmazonClientException or HttpRequestException or TimeoutException => true,
+        // SocketException too: HttpClient lets one through when a connection is reset the instant it
+        // opens (seen with a store going down: "Transport endpoint is not connected").
+        AmazonServiceException or AmazonClientException or HttpRequestException or TimeoutException or System.Net.Sockets.SocketException => true,
         S3StorageException => false,
         IOException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,

@@ -106,6 +106,18 @@ public sealed record S3DriverOptions
     /// </summary>
     public string? PresignedServiceUrl { get; init; }
 
+    /// <summary>
+    /// What <see cref="object.ToString"/> shows: the settings an operator needs to recognise the store,
+    /// never the secret key or session token (a record would print every property, and options end
+    /// up in logs and exception messages).
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ServiceUrl = {ServiceUrl}, Region = {Region}, Bucket = {Bucket}, Prefix = {Prefix}, AccessKey = {AccessKey}, ");
+        builder.Append($"SecretKey = {(SecretKey is null ? "" : "***")}, SessionToken = {(SessionToken is null ? "" : "***")}, ForcePathStyle = {ForcePathStyle}, PartSize = {PartSize}");
+        return true;
+    }
+
     /// <summary>Every problem with these settings, empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {

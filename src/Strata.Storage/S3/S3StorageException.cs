@@ -23,7 +23,7 @@ public sealed class S3StorageException : IOException
                 IsTransient = service.StatusCode is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError
                               || service.ErrorCode is "SlowDown" or "RequestTimeout" or "ServiceUnavailable" or "InternalError";
                 break;
-            case AmazonServiceException or HttpRequestException or IOException or TimeoutException or OperationCanceledException:
+            case AmazonServiceException or HttpRequestException or IOException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException:
                 // No answer at all: connection refused or dropped, or the request timed out.
                 IsTransient = true;
                 break;

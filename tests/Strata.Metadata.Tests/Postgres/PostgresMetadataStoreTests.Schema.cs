@@ -22,6 +22,7 @@ public sealed partial class PostgresMetadataStoreTests
             "ix_jobs_kind_key",
             "ix_jobs_kind",
             "ix_jobs_kind_state",
+            "ix_jobs_ended",
         ];
 
         foreach (var index in expected)

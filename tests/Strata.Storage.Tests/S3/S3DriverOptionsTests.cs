@@ -73,4 +73,17 @@ public sealed class S3DriverOptionsTests
         Assert.Contains("/strata/p/blobs/sha256/ab/abcd", url.AbsolutePath, StringComparison.Ordinal);
         Assert.Contains("X-Amz-Signature=", url.Query, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToString_shows_the_store_but_never_the_secret_key_or_session_token()
+    {
+        var options = Valid with { AccessKey = "AKIAEXAMPLE", SecretKey = "very-secret-value", SessionToken = "session-secret-value" };
+
+        var text = options.ToString();
+
+        Assert.Contains("Bucket = strata", text, StringComparison.Ordinal);
+        Assert.Contains("AccessKey = AKIAEXAMPLE", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret-value", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("session-secret-value", text, StringComparison.Ordinal);
+    }
 }
