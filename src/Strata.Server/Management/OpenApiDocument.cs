@@ -89,6 +89,23 @@ internal static class OpenApiDocument
     "/api/v1/publications/status": {
       "get": { "summary": "One image's publication state", "parameters": [{ "name": "image", "in": "query", "required": true, "schema": { "type": "string" } }], "responses": { "200": { "description": "state" }, "404": { "$ref": "#/components/responses/Problem" } } }
     },
+    "/api/v1/publications/whitelist": {
+      "put": { "summary": "Install a .cvmfswhitelist signed elsewhere with the master key (administrator when access control is on); verified before use", "requestBody": { "content": { "application/octet-stream": {} } },
+        "responses": { "200": { "description": "installed" }, "400": { "$ref": "#/components/responses/Problem" }, "413": { "$ref": "#/components/responses/Problem" } } }
+    },
+    "/api/v1/gc": {
+      "get": { "summary": "Garbage collection history: counts and bytes freed per run (administrator when access control is on)", "parameters": [{ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }], "responses": { "200": { "description": "runs" } } },
+      "post": { "summary": "Run garbage collection now; a dry run reports exactly what a run would delete", "parameters": [{ "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }, { "name": "sweepStorage", "in": "query", "schema": { "type": "boolean" } }], "responses": { "200": { "description": "report" } } }
+    },
+    "/api/v1/gc/status": {
+      "get": { "summary": "Review backlog and the collection settings", "responses": { "200": { "description": "status" } } }
+    },
+    "/api/v1/gc/usage": {
+      "get": { "summary": "Bytes referenced and shared, per repository and per project", "responses": { "200": { "description": "usage" } } }
+    },
+    "/api/v1/gc/cvmfs": {
+      "post": { "summary": "Collect the CernVM-FS repository: prune unreached images, sweep unreachable objects", "parameters": [{ "name": "dryRun", "in": "query", "schema": { "type": "boolean" } }], "responses": { "200": { "description": "report" } } }
+    },
     "/service/token": {
       "get": { "summary": "Docker registry token (Basic credentials or anonymous)", "parameters": [{ "name": "service", "in": "query", "schema": { "type": "string" } }, { "name": "scope", "in": "query", "schema": { "type": "array", "items": { "type": "string" } } }, { "name": "offline_token", "in": "query", "schema": { "type": "boolean" } }],
         "responses": { "200": { "description": "token", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Token" } } } }, "401": { "description": "invalid credentials" }, "429": { "description": "too many failed logins" } } },

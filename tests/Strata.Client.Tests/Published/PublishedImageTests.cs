@@ -27,7 +27,7 @@ public sealed partial class PublishedImageTests
         Assert.True(built == 0, $"make-shell-image.sh failed: {buildError}");
 
         var data = scratch.Sub("data");
-        await using var server = StrataCli.StartIn(scratch.Path, "serve", "--data", data, "--listen", "127.0.0.1:0", "--Publish:RegistryHost", Host, "--Publish:Repository", Fqrn);
+        await using var server = StrataCli.StartIn(scratch.Path, "serve", "--data", data, "--listen", "127.0.0.1:0", "--Auth:Enabled", "false", "--Publish:RegistryHost", Host, "--Publish:Repository", Fqrn);
         var listening = ListeningLine().Match(await server.WaitForLineAsync(l => ListeningLine().IsMatch(l), StartTimeout)).Groups[1].Value;
         var registry = new Uri(listening).Authority;
 

@@ -34,7 +34,7 @@ internal sealed partial class StrataServerProcess : IAsyncDisposable
     public static async Task<StrataServerProcess> StartAsync(string dataDirectory, IReadOnlyList<string> arguments)
     {
         var info = StartInfo();
-        foreach (var argument in (string[])["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. arguments])
+        foreach (var argument in (string[])["serve", "--data", dataDirectory, "--listen", "127.0.0.1:0", "--Auth:Enabled", "false", .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
