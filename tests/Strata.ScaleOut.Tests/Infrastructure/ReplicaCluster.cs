@@ -76,6 +76,8 @@ public sealed class ReplicaCluster : IAsyncDisposable
             ["Storage:S3:MaxErrorRetry"] = "2",
             ["Metadata:Provider"] = "postgres",
             ["Metadata:ConnectionString"] = ConnectionString,
+            // Open registries: access control across replicas is not what these tests are about.
+            ["Auth:Enabled"] = "false",
             ["Publish:RegistryHost"] = RegistryHost,
             ["Publish:Repository"] = RepositoryName,
             ["Logging:LogLevel:Default"] = "Warning",

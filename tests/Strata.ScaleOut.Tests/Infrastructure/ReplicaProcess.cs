@@ -29,9 +29,7 @@ public sealed partial class ReplicaProcess : IReplica
     {
         var strata = Path.Combine(AppContext.BaseDirectory, "strata.dll");
         Assert.True(File.Exists(strata), $"{strata} is missing: the test project references src/Strata.Cli so that it is built here.");
-        // Access control (on by default) is not what these tests are about: the replicas are open
-        // registries unless a test's settings say otherwise.
-        var environment = new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["STRATA__Auth__Enabled"] = "false" };
+        var environment = new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" };
         foreach (var (key, value) in settings)
         {
             environment["STRATA__" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
