@@ -169,7 +169,8 @@ source "$LAYOUT.env"
 
 PORT=$(free_port)
 mkdir -p "$RUN/data" "$RUN/server-cwd"
-(cd "$RUN/server-cwd" && exec "$STRATA_BIN" serve --data "$RUN/data" --listen "127.0.0.1:$PORT" \
+# An open registry (--Auth:Enabled false): access control is not what this measures.
+(cd "$RUN/server-cwd" && exec "$STRATA_BIN" serve --data "$RUN/data" --listen "127.0.0.1:$PORT" --Auth:Enabled false \
   --Publish:Repository "$FQRN" --Publish:RegistryHost "$HOST") >"$LOGS/server.log" 2>&1 &
 SERVER_PID=$!
 deadline=$((SECONDS + 60))

@@ -141,7 +141,7 @@ YML
       STRATA__Storage__S3__AccessKey="$S3_ACCESS_KEY" STRATA__Storage__S3__SecretKey="$S3_SECRET_KEY" \
       STRATA__Storage__S3__PartSize=$((PART_MB * 1048576)) \
       STRATA__Metadata__Provider=postgres STRATA__Metadata__ConnectionString="$(connection "$database")" \
-      STRATA__Publish__Enabled=false \
+      STRATA__Publish__Enabled=false STRATA__Auth__Enabled=false \
       "$STRATA_BIN" serve --data "$data" --listen "127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
   fi
   pid=$!

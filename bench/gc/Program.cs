@@ -43,6 +43,7 @@ try
         ["Gc:GracePeriod"] = "00:10:00",
         ["Gc:Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
         ["Publish:Enabled"] = "false",
+        ["Auth:Enabled"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
     });
     await app.StartAsync();
