@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Strata.Tests.Shared;
 
 namespace Strata.Client.Tests.Support;
 
@@ -26,23 +27,5 @@ internal static class TestVectors
         return rsa;
     }
 
-    private static string FindRoot()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("STRATA_SHARED");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return Path.Combine(fromEnvironment, "testdata", "cvmfs");
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "testdata", "cvmfs");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/testdata/cvmfs not found; set STRATA_SHARED.");
-    }
+    private static string FindRoot() => SharedTestDataLocator.Find("testdata/cvmfs");
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Strata.Cvmfs.Objects;
+using Strata.Tests.Shared;
 
 namespace Strata.Cvmfs.Tests.Support;
 
@@ -70,34 +71,5 @@ internal static class TestVectors
         return rsa;
     }
 
-    private static string FindRoot()
-    {
-        const string relative = "testdata/cvmfs";
-        var configured = Environment.GetEnvironmentVariable("STRATA_SHARED");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return Path.GetFullPath(Path.Combine(configured, relative));
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            // The repository root: shared/ lives beside it ("../shared").
-            if (File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
-            {
-                candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", relative));
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("Cannot find shared/testdata/cvmfs; set STRATA_SHARED.");
-    }
+    private static string FindRoot() => SharedTestDataLocator.Find("testdata/cvmfs");
 }

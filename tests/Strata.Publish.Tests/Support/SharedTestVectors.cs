@@ -1,3 +1,5 @@
+using Strata.Tests.Shared;
+
 namespace Strata.Publish.Tests.Support;
 
 /// <summary>
@@ -12,33 +14,5 @@ internal static class SharedTestVectors
 
     public static string Root => LazyRoot.Value;
 
-    private static string FindRoot()
-    {
-        const string relative = "testdata/cvmfs";
-        var configured = Environment.GetEnvironmentVariable("STRATA_SHARED");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return Path.GetFullPath(Path.Combine(configured, relative));
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            if (File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
-            {
-                candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", relative));
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/testdata/cvmfs not found; set STRATA_SHARED to the folder holding testdata/");
-    }
+    private static string FindRoot() => SharedTestDataLocator.Find("testdata/cvmfs");
 }

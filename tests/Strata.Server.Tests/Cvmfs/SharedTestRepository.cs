@@ -1,3 +1,5 @@
+using Strata.Tests.Shared;
+
 namespace Strata.Server.Tests.Cvmfs;
 
 /// <summary>The real CernVM-FS repository of shared/testdata/cvmfs (made by the CernVM-FS 2.12 tools).</summary>
@@ -20,27 +22,5 @@ internal static class SharedTestRepository
         }
     }
 
-    private static string Find()
-    {
-        const string relative = "testdata/cvmfs/repo";
-        var configured = Environment.GetEnvironmentVariable("STRATA_SHARED");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return Path.GetFullPath(Path.Combine(configured, relative));
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", relative));
-                if (System.IO.Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("Cannot find shared/testdata/cvmfs/repo; set STRATA_SHARED.");
-    }
+    private static string Find() => SharedTestDataLocator.Find("testdata/cvmfs/repo");
 }
