@@ -41,7 +41,6 @@ public sealed class OciAuthorizer(
             return false;
         }
 
-        context.Items[PrincipalItem] = principal;
         switch (route.Kind)
         {
             case OciRouteKind.Ping:
@@ -54,6 +53,8 @@ public sealed class OciAuthorizer(
 
                 return true;
             case OciRouteKind.Catalog:
+                // Only the catalog needs the principal later (CatalogAsync); other routes skip the Items dictionary.
+                context.Items[PrincipalItem] = principal;
                 return true;
         }
 
