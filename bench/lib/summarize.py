@@ -48,7 +48,8 @@ rows = []
 def row(label, d, s, goal="", test=None, fmt="{:.2f}", on="ratio"):
     ratio = s / d if d and s is not None else None
     verdict = ""
-    if test is not None and s is not None:
+    # Without a distribution run (REGISTRIES without dist) there is no ratio to judge.
+    if test is not None and s is not None and (on != "ratio" or ratio is not None):
         ok = test(ratio if on == "ratio" else s)
         verdict = "met" if ok else "**missed**"
     rows.append((label, fmt.format(d) if d is not None else "–", fmt.format(s) if s is not None else "–",
