@@ -36,9 +36,10 @@ def cpu_total(reg):
     return statistics.median([a + b for a, b in zip(push, pull)]) if push else None
 
 
-rounds = len(values.get(("dist", "push_s"), []))
-gets = len(values.get(("dist", "large_get_mbs"), []))
-conc_rounds = len(values.get(("dist", "conc_mbs"), []))
+# Counted on whichever registry ran (REGISTRIES may leave distribution out).
+rounds = len(values.get(("dist", "push_s")) or values.get(("strata", "push_s"), []))
+gets = len(values.get(("dist", "large_get_mbs")) or values.get(("strata", "large_get_mbs"), []))
+conc_rounds = len(values.get(("dist", "conc_mbs")) or values.get(("strata", "conc_mbs"), []))
 params = dict(kv.split("=", 1) for kv in machine.get("params", "").split())
 
 # (label, dist, strata, goal text, goal test on ratio or on strata's value, format)
