@@ -22,6 +22,13 @@
 #   CONC_CLIENTS  parallel clients pulling one blob (32); CONC_MB its size (100); CONC_ROUNDS (3)
 #   QUIET_LOAD    wait until the 1-minute load average is below this before starting (1.5) ...
 #   QUIET_WAIT    ... but at most this many seconds (900); the load at every phase is recorded
+#   AUTH          1: also measure Strata with access control on ("strata_auth", STRATA_AUTH_ARGS), in
+#                 the same run, beside the open Strata: private projects, a system robot with pull and
+#                 push, skopeo with --src-creds/--dest-creds, curl and wrk with a bearer token from
+#                 /service/token; the summary prints auth-on/auth-off ratios (goal: pull >= 0.95)
+#   STRATA_AUTH_ARGS  `strata serve` arguments of the access-controlled Strata
+#                 ("--Publish:Enabled false --Auth:AdminPassword …")
+#   REGISTRIES    which registries to measure, in order ("dist strata", plus strata_auth with AUTH=1)
 #
 # Needs root (skopeo's blob-info cache is isolated with a private mount namespace, see below).
 # Output: BENCH_WORK/results/<stamp>/{results.tsv,summary.txt,benchmarks-block.md,logs}
@@ -43,6 +50,13 @@ CURL_TIMEOUT=${CURL_TIMEOUT:-600}
 STRATA_ARGS=${STRATA_ARGS---Publish:Enabled false --Auth:Enabled false}
 QUIET_LOAD=${QUIET_LOAD:-1.5}
 QUIET_WAIT=${QUIET_WAIT:-900}
+AUTH=${AUTH:-0}
+AUTH_ADMIN_PASSWORD=Bench-Admin-Passw0rd
+STRATA_AUTH_ARGS=${STRATA_AUTH_ARGS:---Publish:Enabled false --Auth:AdminPassword $AUTH_ADMIN_PASSWORD}
+REGISTRIES=${REGISTRIES:-dist strata}
+if [[ $AUTH == 1 && " $REGISTRIES " != *" strata_auth "* ]]; then REGISTRIES="$REGISTRIES strata_auth"; fi
+# The same registries in reverse order: rounds alternate who goes first.
+REGISTRIES_REVERSED=$(printf '%s\n' $REGISTRIES | tac | tr '\n' ' ' | sed 's/ $//')
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$BENCH_WORK/results/$STAMP
@@ -95,6 +109,7 @@ free_port() {
 start_server() {
   local name=$1 kind=$2 data=$3 port=$4 pid
   mkdir -p "$data"
+  unset 'CREDS[$port]'   # a port may be reused by a registry of another kind
   if [[ $kind == dist ]]; then
     # Debian's stock config (inmemory blob descriptor cache, delete enabled) with request logging
     # off, as Strata does not log requests either: neither pays for access logs.
@@ -122,19 +137,65 @@ EOF
     # In an empty working directory of its own: the .NET host watches its content root (the
     # working directory) for configuration changes, and this tree may be busy with other builds.
     mkdir -p "$data.cwd"
-    (cd "$data.cwd" && exec env ${STRATA_ENV:-} "$STRATA_BIN" serve --data "$data" --listen "127.0.0.1:$port" $STRATA_ARGS) >"$LOGS/$name.log" 2>&1 &
+    local args=$STRATA_ARGS
+    [[ $kind == strata_auth ]] && args=$STRATA_AUTH_ARGS
+    (cd "$data.cwd" && exec env ${STRATA_ENV:-} "$STRATA_BIN" serve --data "$data" --listen "127.0.0.1:$port" $args) >"$LOGS/$name.log" 2>&1 &
   fi
   pid=$!
   PIDS[$name]=$pid
   SERVER_PID=$pid
-  local deadline=$((SECONDS + 60)) t0
+  local deadline=$((SECONDS + 60)) t0 probe=/v2/
+  # With access control on, /v2/ answers 401 to anonymous callers (as it should): probe health instead.
+  [[ $kind == strata_auth ]] && probe=/healthz
   t0=$(date +%s.%N)
-  until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/v2/"; do
+  until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port$probe"; do
     kill -0 "$pid" 2>/dev/null || die "$name exited at start; see $LOGS/$name.log"
     ((SECONDS < deadline)) || die "$name not ready after 60 s"
     sleep 0.05
   done
   SERVER_READY_S=$(calc "$(date +%s.%N) - $t0")
+  [[ $kind == strata_auth ]] && auth_setup "$port"
+  return 0
+}
+
+# ---------------------------------------------------------------- access control (AUTH=1)
+
+declare -A CREDS=()   # port -> "robot$NAME:SECRET" of an access-controlled Strata
+AUTH_H=() SK_CREDS=()
+
+# auth_setup PORT: private projects "bench" and "warm" (every repository the benchmark uses) and a
+# system robot allowed to pull and push in every project, as a CI system would use. A robot, not a
+# user: a user's password costs a PBKDF2 check (~0.3 s) per Auth:BasicCacheDuration, which would be
+# measured as registry time; a robot's secret is one SHA-256.
+auth_setup() {
+  local port=$1 base="http://127.0.0.1:$1" project json
+  for project in bench warm; do
+    curl -sf --max-time 30 -u "admin:$AUTH_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"$project\",\"public\":false}" "$base/api/v1/projects" >/dev/null || die "creating project $project on $base"
+  done
+  json=$(curl -sf --max-time 30 -u "admin:$AUTH_ADMIN_PASSWORD" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","duration":-1,"permissions":[{"project":"*","access":["repository:pull","repository:push"]}]}' \
+    "$base/api/v1/robots") || die "creating the robot on $base"
+  CREDS[$port]=$("$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["name"] + ":" + d["secret"])' <<<"$json")
+}
+
+# use_auth PORT REPO ACTIONS: sets AUTH_H to the curl/wrk arguments a request to REPO needs: nothing
+# for an open registry, else a bearer token for repository:REPO:ACTIONS fetched from the token
+# endpoint with the robot's secret (as docker and containerd do; the token lives 5 minutes).
+use_auth() {
+  local port=$1 repo=$2 actions=$3 token
+  AUTH_H=()
+  [[ -n ${CREDS[$port]:-} ]] || return 0
+  token=$(curl -sf --max-time 30 -u "${CREDS[$port]}" "http://127.0.0.1:$port/service/token?service=strata&scope=repository:$repo:$actions" \
+    | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["token"])') || die "no token from port $port"
+  AUTH_H=(-H "Authorization: Bearer $token")
+}
+
+# skopeo_creds PORT src|dest: sets SK_CREDS to skopeo's credentials flag for the registry on PORT.
+skopeo_creds() {
+  SK_CREDS=()
+  [[ -n ${CREDS[$1]:-} ]] && SK_CREDS=("--$2-creds" "${CREDS[$1]}")
+  return 0
 }
 
 stop_server() {
@@ -179,12 +240,13 @@ skopeo_isolated() {
 # (distribution 2.8 ignores ?digest= on POST, so "monolithic POST" is not comparable).
 upload_blob() {
   local port=$1 repo=$2 file=$3 digest=$4 base="http://127.0.0.1:$1" location url out
-  location=$(curl -sf --max-time 30 -X POST -D - -o /dev/null "$base/v2/$repo/blobs/uploads/" \
+  use_auth "$port" "$repo" pull,push
+  location=$(curl -sf --max-time 30 "${AUTH_H[@]}" -X POST -D - -o /dev/null "$base/v2/$repo/blobs/uploads/" \
     | awk 'tolower($1) == "location:" { print $2 }' | tr -d '\r')
   [[ -n $location ]] || die "no upload location from $base"
   [[ $location == http* ]] || location=$base$location
   [[ $location == *\?* ]] && url="$location&digest=$digest" || url="$location?digest=$digest"
-  out=$(curl -s --max-time "$CURL_TIMEOUT" -X PUT -T "$file" -H 'Content-Type: application/octet-stream' \
+  out=$(curl -s --max-time "$CURL_TIMEOUT" "${AUTH_H[@]}" -X PUT -T "$file" -H 'Content-Type: application/octet-stream' \
     -H 'Expect:' -o /dev/null -w '%{http_code} %{speed_upload} %{time_total}' "$url")
   [[ ${out%% *} == 201 ]] || die "blob upload to $base answered ${out%% *}"
   read -r UP_MBS UP_S < <(awk '{ printf "%.1f %.2f\n", $2 / 1048576, $3 }' <<<"$out")
@@ -263,6 +325,8 @@ CONC_FILE=$(random_file "$CONC_MB"); CONC_DIGEST=$(cat "$CONC_FILE.sha256")
   echo "strata_commit=$STRATA_BUILT"
   echo "strata_env=${STRATA_ENV:-}"
   echo "strata_args=$STRATA_ARGS"
+  echo "registries=$REGISTRIES"
+  if [[ $AUTH == 1 ]]; then echo "strata_auth_args=${STRATA_AUTH_ARGS//$AUTH_ADMIN_PASSWORD/…}"; fi
   echo "set_unique_bytes=$SET_UNIQUE"
   echo "set_pushed_bytes=$SET_PUSHED"
   echo "images=$TAGS"
@@ -291,10 +355,12 @@ warm_up() {
   local kind=$1 name=$2 port=$3 cache=$RUN/skopeo-cache-$2-warm t0
   mkdir -p "$cache"
   t0=$(date +%s.%N)
-  skopeo_isolated "$cache" copy -q --dest-tls-verify=false "oci:$WARM_IMAGES:img4" "docker://127.0.0.1:$port/warm/img4:latest" \
+  skopeo_creds "$port" dest
+  skopeo_isolated "$cache" copy -q --dest-tls-verify=false "${SK_CREDS[@]}" "oci:$WARM_IMAGES:img4" "docker://127.0.0.1:$port/warm/img4:latest" \
     >>"$LOGS/$name-skopeo.log" 2>&1 || die "warm-up push to $kind failed; see $LOGS/$name-skopeo.log"
   WARM_PUSH_S=$(calc "$(date +%s.%N) - $t0")
-  skopeo_isolated "$cache" copy -q --src-tls-verify=false "docker://127.0.0.1:$port/warm/img4:latest" "oci:$cache/pulled:img4" \
+  skopeo_creds "$port" src
+  skopeo_isolated "$cache" copy -q --src-tls-verify=false "${SK_CREDS[@]}" "docker://127.0.0.1:$port/warm/img4:latest" "oci:$cache/pulled:img4" \
     >>"$LOGS/$name-skopeo.log" 2>&1 || die "warm-up pull from $kind failed; see $LOGS/$name-skopeo.log"
   rm -rf "$cache"
 }
@@ -313,13 +379,15 @@ pushpull() { # pushpull KIND ROUND
   sync
   c0=$(cpu_seconds "$pid"); reset_hwm "$pid"
   t0=$(date +%s.%N)
+  skopeo_creds "$port" dest
   for tag in $TAGS; do
-    skopeo_isolated "$cache" copy -q --dest-tls-verify=false "oci:$IMAGES:$tag" "docker://127.0.0.1:$port/bench/$tag:latest" \
+    skopeo_isolated "$cache" copy -q --dest-tls-verify=false "${SK_CREDS[@]}" "oci:$IMAGES:$tag" "docker://127.0.0.1:$port/bench/$tag:latest" \
       >>"$LOGS/$name-skopeo.log" 2>&1 || die "push of $tag to $kind failed; see $LOGS/$name-skopeo.log"
   done
+  skopeo_creds "$port" src
   t1=$(date +%s.%N); c1=$(cpu_seconds "$pid")
   for tag in $TAGS; do
-    skopeo_isolated "$cache" copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/$tag:latest" "oci:$pulled:$tag" \
+    skopeo_isolated "$cache" copy -q --src-tls-verify=false "${SK_CREDS[@]}" "docker://127.0.0.1:$port/bench/$tag:latest" "oci:$pulled:$tag" \
       >>"$LOGS/$name-skopeo.log" 2>&1 || die "pull of $tag from $kind failed; see $LOGS/$name-skopeo.log"
   done
   t2=$(date +%s.%N); c2=$(cpu_seconds "$pid")
@@ -345,26 +413,27 @@ phase_load pushpull
 log "1. push + pull of the image set ($((SET_PUSHED / 1048576)) MiB pushed per round), $ROUNDS round(s) per registry"
 for round in $(seq "$ROUNDS"); do
   # Alternate who goes first so drift (page cache, writeback, thermal) does not favour one side.
-  if ((round % 2)); then order="dist strata"; else order="strata dist"; fi
+  if ((round % 2)); then order=$REGISTRIES; else order=$REGISTRIES_REVERSED; fi
   for kind in $order; do pushpull "$kind" "$round"; done
 done
 
 # ---------------------------------------------------------------- 2-4 on one fresh server each
 
 declare -A PORT=() PID=()
-for kind in dist strata; do
+for kind in $REGISTRIES; do
   PORT[$kind]=$(free_port)
   start_server "$kind" "$kind" "$RUN/data-$kind" "${PORT[$kind]}"; PID[$kind]=$SERVER_PID
   warm_up "$kind" "$kind" "${PORT[$kind]}"
   # ... and the plain-curl upload and download paths once, with a small blob.
   upload_blob "${PORT[$kind]}" warm/blob "$WARM_FILE" "$WARM_DIGEST"
-  curl -sf -o /dev/null --max-time 60 "http://127.0.0.1:${PORT[$kind]}/v2/warm/blob/blobs/$WARM_DIGEST"
+  use_auth "${PORT[$kind]}" warm/blob pull
+  curl -sf -o /dev/null --max-time 60 "${AUTH_H[@]}" "http://127.0.0.1:${PORT[$kind]}/v2/warm/blob/blobs/$WARM_DIGEST"
 done
 sync
 
 phase_load large
 log "2. single ${LARGE_MB} MiB blob: upload, then GET best of $GET_REPEATS"
-for kind in dist strata; do
+for kind in $REGISTRIES; do
   port=${PORT[$kind]}; pid=${PID[$kind]}
   reset_hwm "$pid"; c0=$(cpu_seconds "$pid")
   upload_blob "$port" bench/large "$LARGE_FILE" "$LARGE_DIGEST"
@@ -373,19 +442,22 @@ for kind in dist strata; do
   record "$kind" large_put_cpu_s 1 "$(calc "$c1 - $c0")"
   record "$kind" large_put_hwm_mb 1 "$(hwm_mb "$pid")"
   # Not timed: the bytes that come back are the bytes that went in.
-  got="sha256:$(curl -sf --max-time "$CURL_TIMEOUT" "http://127.0.0.1:$port/v2/bench/large/blobs/$LARGE_DIGEST" | sha256sum | cut -d' ' -f1)"
+  use_auth "$port" bench/large pull
+  got="sha256:$(curl -sf --max-time "$CURL_TIMEOUT" "${AUTH_H[@]}" "http://127.0.0.1:$port/v2/bench/large/blobs/$LARGE_DIGEST" | sha256sum | cut -d' ' -f1)"
   [[ $got == "$LARGE_DIGEST" ]] || die "$kind returned a different large blob ($got)"
   log "  $kind: PUT $UP_MBS MB/s"
 done
 sync
-declare -A GET_CPU=([dist]=0 [strata]=0)
-for kind in dist strata; do reset_hwm "${PID[$kind]}"; done
+declare -A GET_CPU=()
+for kind in $REGISTRIES; do GET_CPU[$kind]=0; reset_hwm "${PID[$kind]}"; done
 for i in $(seq "$GET_REPEATS"); do
   # Alternate who goes first, as in 1.
-  if ((i % 2)); then order="dist strata"; else order="strata dist"; fi
+  if ((i % 2)); then order=$REGISTRIES; else order=$REGISTRIES_REVERSED; fi
   for kind in $order; do
+    # The token is fetched before the clock starts, as a client holds one for its whole pull.
+    use_auth "${PORT[$kind]}" bench/large pull
     pid=${PID[$kind]}; c0=$(cpu_seconds "$pid")
-    read -r code size speed < <(curl -s -o /dev/null --max-time "$CURL_TIMEOUT" -w '%{http_code} %{size_download} %{speed_download}\n' \
+    read -r code size speed < <(curl -s -o /dev/null --max-time "$CURL_TIMEOUT" "${AUTH_H[@]}" -w '%{http_code} %{size_download} %{speed_download}\n' \
       "http://127.0.0.1:${PORT[$kind]}/v2/bench/large/blobs/$LARGE_DIGEST")
     [[ $code == 200 && $size == $((LARGE_MB * 1048576)) ]] || die "$kind large GET: HTTP $code, $size bytes"
     c1=$(cpu_seconds "$pid")
@@ -393,7 +465,7 @@ for i in $(seq "$GET_REPEATS"); do
     record "$kind" large_get_mbs "$i" "$(calc "$speed / 1048576")"
   done
 done
-for kind in dist strata; do
+for kind in $REGISTRIES; do
   record "$kind" large_get_cpu_s_per_gib 1 "$(calc "${GET_CPU[$kind]} / $GET_REPEATS * 1024 / $LARGE_MB")"
   record "$kind" large_get_hwm_mb 1 "$(hwm_mb "${PID[$kind]}")"
   log "  $kind: GET $(awk -v k="$kind" '$1 == k && $2 == "large_get_mbs" { printf "%s ", $4 }' "$RESULTS")MB/s"
@@ -401,17 +473,19 @@ done
 
 phase_load manifest
 log "3. manifest GETs by tag, one connection (wrk -t1 -c1 -d${WRK_SECONDS}s)"
-for kind in dist strata; do
+for kind in $REGISTRIES; do
   port=${PORT[$kind]}; pid=${PID[$kind]}
   cache=$RUN/skopeo-cache-$kind; mkdir -p "$cache"
-  skopeo_isolated "$cache" copy -q --dest-tls-verify=false "oci:$IMAGES:img2" "docker://127.0.0.1:$port/bench/app:v1" \
+  skopeo_creds "$port" dest
+  skopeo_isolated "$cache" copy -q --dest-tls-verify=false "${SK_CREDS[@]}" "oci:$IMAGES:img2" "docker://127.0.0.1:$port/bench/app:v1" \
     >>"$LOGS/$kind-skopeo.log" 2>&1 || die "push for the manifest test failed ($kind)"
   url="http://127.0.0.1:$port/v2/bench/app/manifests/v1"
-  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Accept: $ACCEPT" "$url")
+  use_auth "$port" bench/app pull
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Accept: $ACCEPT" "${AUTH_H[@]}" "$url")
   [[ $code == 200 ]] || die "$kind manifest GET answered $code"
-  wrk -t1 -c1 -d3s -H "Accept: $ACCEPT" "$url" >/dev/null   # warm-up (JIT, caches)
+  wrk -t1 -c1 -d3s -H "Accept: $ACCEPT" "${AUTH_H[@]}" "$url" >/dev/null   # warm-up (JIT, caches)
   c0=$(cpu_seconds "$pid")
-  wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency -H "Accept: $ACCEPT" "$url" >"$LOGS/$kind-wrk-manifest.txt"
+  wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency -H "Accept: $ACCEPT" "${AUTH_H[@]}" "$url" >"$LOGS/$kind-wrk-manifest.txt"
   c1=$(cpu_seconds "$pid")
   out=$LOGS/$kind-wrk-manifest.txt
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -427,22 +501,25 @@ done
 
 phase_load concurrent
 log "4. $CONC_CLIENTS clients pulling one ${CONC_MB} MiB blob at once, $CONC_ROUNDS round(s)"
-declare -A CONC_CPU=([dist]=0 [strata]=0)
-for kind in dist strata; do
+declare -A CONC_CPU=()
+for kind in $REGISTRIES; do
+  CONC_CPU[$kind]=0
   upload_blob "${PORT[$kind]}" bench/shared "$CONC_FILE" "$CONC_DIGEST"
-  curl -sf -o /dev/null "http://127.0.0.1:${PORT[$kind]}/v2/bench/shared/blobs/$CONC_DIGEST"   # warm
+  use_auth "${PORT[$kind]}" bench/shared pull
+  curl -sf -o /dev/null "${AUTH_H[@]}" "http://127.0.0.1:${PORT[$kind]}/v2/bench/shared/blobs/$CONC_DIGEST"   # warm
   reset_hwm "${PID[$kind]}"
 done
 for round in $(seq "$CONC_ROUNDS"); do
-  if ((round % 2)); then order="dist strata"; else order="strata dist"; fi
+  if ((round % 2)); then order=$REGISTRIES; else order=$REGISTRIES_REVERSED; fi
   for kind in $order; do
     pid=${PID[$kind]}; url="http://127.0.0.1:${PORT[$kind]}/v2/bench/shared/blobs/$CONC_DIGEST"
+    use_auth "${PORT[$kind]}" bench/shared pull   # one token shared by the clients (-H applies to every transfer)
     # One curl process, all connections opened at once (--parallel-immediate): forking 32 shells
     # and curls costs seconds on a small VM and would be measured as registry time.
     args=(); for i in $(seq "$CONC_CLIENTS"); do args+=(-o /dev/null "$url"); done
     out=$RUN/conc-$kind-$round.txt
     c0=$(cpu_seconds "$pid"); t0=$(date +%s.%N)
-    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONC_CLIENTS" --max-time 300 \
+    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONC_CLIENTS" --max-time 300 "${AUTH_H[@]}" \
       -w '%{http_code} %{size_download}\n' "${args[@]}" >"$out" 2>>"$LOGS/$kind-conc-curl.log" || true
     t1=$(date +%s.%N); c1=$(cpu_seconds "$pid")
     ok=$(awk -v size=$((CONC_MB * 1048576)) '$1 == 200 && $2 == size { n++ } END { print n + 0 }' "$out")
@@ -452,14 +529,14 @@ for round in $(seq "$CONC_ROUNDS"); do
     rm -f "$out"
   done
 done
-for kind in dist strata; do
+for kind in $REGISTRIES; do
   record "$kind" conc_cpu_s_per_gib 1 "$(calc "${CONC_CPU[$kind]} * 1024 / ($CONC_ROUNDS * $CONC_CLIENTS * $CONC_MB)")"
   record "$kind" conc_hwm_mb 1 "$(hwm_mb "${PID[$kind]}")"
   log "  $kind: $(awk -v k="$kind" '$1 == k && $2 == "conc_mbs" { printf "%s ", $4 }' "$RESULTS")MB/s aggregate, errors $(awk -v k="$kind" '$1 == k && $2 == "conc_errors" { s += $4 } END { print s }' "$RESULTS")"
 done
 
 phase_load end
-for kind in dist strata; do record "$kind" idle_rss_end_mb 1 "$(rss_mb "${PID[$kind]}")"; stop_server "$kind"; done
+for kind in $REGISTRIES; do record "$kind" idle_rss_end_mb 1 "$(rss_mb "${PID[$kind]}")"; stop_server "$kind"; done
 rm -rf "$RUN"/data-* "$RUN"/skopeo-cache-*
 
 # ---------------------------------------------------------------- summary

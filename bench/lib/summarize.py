@@ -36,9 +36,10 @@ def cpu_total(reg):
     return statistics.median([a + b for a, b in zip(push, pull)]) if push else None
 
 
-rounds = len(values.get(("dist", "push_s"), []))
-gets = len(values.get(("dist", "large_get_mbs"), []))
-conc_rounds = len(values.get(("dist", "conc_mbs"), []))
+# Counted on whichever registry ran (REGISTRIES may leave distribution out).
+rounds = len(values.get(("dist", "push_s")) or values.get(("strata", "push_s"), []))
+gets = len(values.get(("dist", "large_get_mbs")) or values.get(("strata", "large_get_mbs"), []))
+conc_rounds = len(values.get(("dist", "conc_mbs")) or values.get(("strata", "conc_mbs"), []))
 params = dict(kv.split("=", 1) for kv in machine.get("params", "").split())
 
 # (label, dist, strata, goal text, goal test on ratio or on strata's value, format)
@@ -48,7 +49,8 @@ rows = []
 def row(label, d, s, goal="", test=None, fmt="{:.2f}", on="ratio"):
     ratio = s / d if d and s is not None else None
     verdict = ""
-    if test is not None and s is not None:
+    # Without a distribution run (REGISTRIES without dist) there is no ratio to judge.
+    if test is not None and s is not None and (on != "ratio" or ratio is not None):
         ok = test(ratio if on == "ratio" else s)
         verdict = "met" if ok else "**missed**"
     rows.append((label, fmt.format(d) if d is not None else "–", fmt.format(s) if s is not None else "–",
@@ -146,3 +148,56 @@ md.append("| measure | registry | values |")
 md.append("|---|---|---|")
 md.extend(raw_lines)
 open(f"{run}/benchmarks-block.md", "w").write("\n".join(md) + "\n")
+
+# Access control (AUTH=1): the same Strata with access control on ("strata_auth") against the open
+# one, same run. Throughput ratios are on/off (1.00 = no cost); the goal (issue 5) is that pulls lose
+# no more than 5 %. CPU ratios are on/off too (lower is better), for the reader.
+if values.get(("strata_auth", "pull_s")) or values.get(("strata_auth", "manifest_rps")):
+    auth_rows = []
+
+    def auth_row(label, off, on, goal=None, fmt="{:.2f}", inverse=False):
+        ratio = None
+        if off and on:
+            ratio = off / on if inverse else on / off
+        verdict = "" if goal is None or ratio is None else ("met" if ratio >= goal else "**missed**")
+        auth_rows.append((label, fmt.format(off) if off is not None else "–", fmt.format(on) if on is not None else "–",
+                          f"{ratio:.3f}" if ratio is not None else "–", f"≥ {goal:.2f}" if goal else "", verdict))
+
+    arounds = len(values.get(("strata_auth", "pull_s"), []))
+    auth_row(f"pull of the image set (skopeo), wall s (median of {arounds}); ratio = throughput on/off",
+             m("strata", "pull_s"), m("strata_auth", "pull_s"), 0.95, inverse=True)
+    auth_row(f"push of the image set (skopeo), wall s (median of {arounds}); ratio = throughput on/off",
+             m("strata", "push_s"), m("strata_auth", "push_s"), inverse=True)
+    auth_row(f"{params.get('large_mb', '?')} MiB blob GET, MB/s (best of {gets})", m("strata", "large_get_mbs", "max"),
+             m("strata_auth", "large_get_mbs", "max"), 0.95, fmt="{:.0f}")
+    auth_row(f"manifest GETs/s by tag, 1 connection ({params.get('wrk_seconds', '?')} s)", m("strata", "manifest_rps"),
+             m("strata_auth", "manifest_rps"), 0.95, fmt="{:.0f}")
+    auth_row(f"{clients} clients × {cmb} MiB blob, aggregate MB/s (median of {conc_rounds})", m("strata", "conc_mbs"),
+             m("strata_auth", "conc_mbs"), 0.95, fmt="{:.0f}")
+    auth_row("registry CPU s, pull of the image set (median); ratio on/off", m("strata", "pull_cpu_s"), m("strata_auth", "pull_cpu_s"))
+    auth_row("registry CPU µs per manifest GET; ratio on/off", m("strata", "manifest_cpu_us_per_req"),
+             m("strata_auth", "manifest_cpu_us_per_req"), fmt="{:.0f}")
+    auth_row("registry CPU s per GiB, large blob GET; ratio on/off", m("strata", "large_get_cpu_s_per_gib"),
+             m("strata_auth", "large_get_cpu_s_per_gib"))
+    auth_row("registry CPU s per GiB, concurrent pulls; ratio on/off", m("strata", "conc_cpu_s_per_gib"),
+             m("strata_auth", "conc_cpu_s_per_gib"))
+    auth_row("manifest GET errors (non-2xx + socket)", m("strata", "manifest_errors", "sum"), m("strata_auth", "manifest_errors", "sum"), fmt="{:.0f}")
+    auth_row("concurrent pull errors", m("strata", "conc_errors", "sum"), m("strata_auth", "conc_errors", "sum"), fmt="{:.0f}")
+
+    auth_header = ("measure (Strata)", "auth off", "auth on", "on/off", "goal", "")
+    print()
+    print("Access control on vs off (same Strata build, same run):")
+    widths = [max(len(str(r[i])) for r in auth_rows + [auth_header]) for i in range(len(auth_header))]
+    for r in [auth_header] + auth_rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    for metric, label in [("pull_s", "pull s"), ("large_get_mbs", "large GET MB/s"), ("conc_mbs", "concurrent MB/s")]:
+        for reg in ("strata", "strata_auth"):
+            if values.get((reg, metric)):
+                print(f"  {label} {reg}: {' / '.join(f'{x:g}' for x in values[(reg, metric)])}")
+
+    md = ["", "Access control on (`strata_auth`: " + f"`{machine.get('strata_auth_args', '')}`" + ", private projects, a robot "
+          "with pull and push, bearer tokens) against the open Strata, same build, same run:", "",
+          "| " + " | ".join(auth_header[:5]) + " | |", "|---|---:|---:|---:|---|---|"]
+    md += ["| " + " | ".join(str(c) for c in r) + " |" for r in auth_rows]
+    with open(f"{run}/benchmarks-block.md", "a") as block:
+        block.write("\n".join(md) + "\n")

@@ -14,6 +14,21 @@ public sealed class AdministratorOnlyMiddleware(RequestDelegate next)
     /// <summary>The path prefixes this middleware guards.</summary>
     public static readonly string[] GuardedPaths = ["/api/v1/publications", "/api/v1/gc"];
 
+    /// <summary>Whether the request is under a guarded path; a loop, as it runs for every request (no closure allocated).</summary>
+    public static bool Guards(HttpContext context)
+    {
+        var path = context.Request.Path;
+        foreach (var guarded in GuardedPaths)
+        {
+            if (path.StartsWithSegments(guarded, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public async Task InvokeAsync(HttpContext context, RequestAuthenticator authenticator)
     {
         var authentication = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);

@@ -14,7 +14,7 @@ public static class AuthApplicationExtensions
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Enabled)
         {
             app.UseWhen(
-                c => AdministratorOnlyMiddleware.GuardedPaths.Any(path => c.Request.Path.StartsWithSegments(path)),
+                AdministratorOnlyMiddleware.Guards,
                 b => b.UseMiddleware<AdministratorOnlyMiddleware>());
         }
 

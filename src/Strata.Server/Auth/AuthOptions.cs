@@ -79,6 +79,14 @@ public sealed class AuthOptions
     public bool AuditPulls { get; set; } = true;
 
     /// <summary>
+    /// How long the audit writer lets entries gather before a transaction stores them (at most
+    /// 500 per transaction). Longer: fewer, larger writes; shorter: entries queryable sooner (the
+    /// audit API flushes before it reads anyway). Zero: write as soon as anything is queued.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan AuditFlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// How long resolved principals and evaluated project permissions are reused on the request
     /// path. Any identity change made through this process voids them at once; this bounds only how
     /// late a change made through another replica is seen. Zero: look everything up on every request.

@@ -41,7 +41,6 @@ public sealed class OciAuthorizer(
             return false;
         }
 
-        context.Items[PrincipalItem] = principal;
         switch (route.Kind)
         {
             case OciRouteKind.Ping:
@@ -54,6 +53,8 @@ public sealed class OciAuthorizer(
 
                 return true;
             case OciRouteKind.Catalog:
+                // Only the catalog needs the principal later (CatalogAsync); other routes skip the Items dictionary.
+                context.Items[PrincipalItem] = principal;
                 return true;
         }
 
@@ -97,9 +98,18 @@ public sealed class OciAuthorizer(
 
     private async Task<bool> AllowsAsync(Principal principal, TokenClaims? token, string repository, IReadOnlyList<string> actions, CancellationToken cancellationToken)
     {
+        // Plain loops: this runs on every request, and LINQ with a captured variable allocates.
         if (token is not null)
         {
-            return actions.All(a => token.Allows(ResourceScope.RepositoryType, repository, a));
+            foreach (var action in actions)
+            {
+                if (!token.Allows(ResourceScope.RepositoryType, repository, action))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         if (ProjectNames.OfRepository(repository) is not { } project)
@@ -108,7 +118,15 @@ public sealed class OciAuthorizer(
         }
 
         var access = await evaluator.EvaluateAsync(principal, project, cancellationToken).ConfigureAwait(false);
-        return actions.All(a => access.Allows(Resources.Repository, a));
+        foreach (var action in actions)
+        {
+            if (!access.Allows(Resources.Repository, action))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task RefuseCredentialsAsync(HttpContext context, RequestAuthentication authentication)
@@ -166,12 +184,12 @@ public sealed class OciAuthorizer(
             return;
         }
 
+        // RecordAsync: when the audit queue is full the callback waits without holding a thread (see BatchingAuditSink).
         context.Response.OnCompleted(() =>
         {
             var status = context.Response.StatusCode;
-            audit.Record(new AuditEntry(0, time.GetUtcNow(), principal.DisplayName, action, resource, project, status < 400, client,
-                status < 400 ? null : $"status {status}"));
-            return Task.CompletedTask;
+            return audit.RecordAsync(new AuditEntry(0, time.GetUtcNow(), principal.DisplayName, action, resource, project, status < 400, client,
+                status < 400 ? null : $"status {status}"), CancellationToken.None).AsTask();
         });
     }
 }

@@ -31,7 +31,7 @@ public sealed class RequestAuthenticator(Authenticator authenticator, VerifiedTo
 
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return await BearerAsync(header[7..].Trim(), context.RequestAborted).ConfigureAwait(false);
+            return await BearerAsync(header.AsMemory(7).Trim(), context.RequestAborted).ConfigureAwait(false);
         }
 
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -68,9 +68,9 @@ public sealed class RequestAuthenticator(Authenticator authenticator, VerifiedTo
             : Fail("invalid username or password", bearer: false);
     }
 
-    private async Task<RequestAuthentication> BearerAsync(string token, CancellationToken cancellationToken)
+    private async Task<RequestAuthentication> BearerAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var verification = tokens.Verify(token);
+        var verification = tokens.Verify(token.Span);
         if (verification.Claims is not { } claims)
         {
             return Fail(verification.Failure!, bearer: true);
