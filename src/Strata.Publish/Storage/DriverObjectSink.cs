@@ -44,6 +44,8 @@ public sealed class DriverObjectSink : IObjectSink
     private readonly SemaphoreSlim? _fileWriters;
     private readonly string? _transactionDirectory;
     private readonly ConcurrentDictionary<string, bool> _createdDirectories = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _unsyncedFiles = new();
+    private int _unsyncedCount;
     private readonly ConcurrentDictionary<string, Task> _writes = new(StringComparer.Ordinal);
     private readonly string? _directRoot;
     private readonly string _markerPath;
@@ -135,19 +137,48 @@ public sealed class DriverObjectSink : IObjectSink
         }
 
         ThrowIfAnyWriteFailed();
-        if (_directRoot is not null && _unsynced)
+        if (_directRoot is null || !_unsynced)
         {
-            // Anything modified before this instant is durable once syncfs returns; the margin
-            // covers coarse filesystem timestamps.
-            var barrier = DateTime.UtcNow.AddSeconds(-1);
-            _unsynced = false;
-            FileSystemBarrier.Sync(_directRoot);
-            using var marker = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new DateTimeOffset(barrier).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await _driver.PutAsync(_markerPath, marker, cancellationToken).ConfigureAwait(false);
-            if (barrier > _trustedBeforeUtc)
-            {
-                _trustedBeforeUtc = barrier;
-            }
+            return;
+        }
+
+        _unsynced = false;
+        var written = Interlocked.Exchange(ref _unsyncedCount, 0);
+        var files = new List<string>();
+        while (_unsyncedFiles.TryDequeue(out var file))
+        {
+            files.Add(file);
+        }
+
+        if (written <= _options.TargetedSyncLimit)
+        {
+            // A small batch (a re-tag, a new image on known layers: a few catalogs): fsync exactly
+            // those files and their directories. syncfs would also write back everything else
+            // dirty on the filesystem, which on a busy host took most of a second. The marker is
+            // not advanced: it vouches for every object older than it, and only syncfs covers
+            // objects of other sinks; these objects are durable anyway and, until the next syncfs,
+            // merely rewritten (same bytes) if another publication needs them.
+            var directories = files.Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal);
+            await Parallel.ForEachAsync(
+                files.Concat(directories),
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                (path, _) =>
+                {
+                    FileSystemBarrier.SyncPath(path);
+                    return ValueTask.CompletedTask;
+                }).ConfigureAwait(false);
+            return;
+        }
+
+        // Anything modified before this instant is durable once syncfs returns; the margin
+        // covers coarse filesystem timestamps.
+        var barrier = DateTime.UtcNow.AddSeconds(-1);
+        FileSystemBarrier.Sync(_directRoot);
+        using var marker = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new DateTimeOffset(barrier).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await _driver.PutAsync(_markerPath, marker, cancellationToken).ConfigureAwait(false);
+        if (barrier > _trustedBeforeUtc)
+        {
+            _trustedBeforeUtc = barrier;
         }
     }
 
@@ -289,6 +320,11 @@ public sealed class DriverObjectSink : IObjectSink
         }
 
         buffer.FileMoved();
+        if (Interlocked.Increment(ref _unsyncedCount) <= _options.TargetedSyncLimit)
+        {
+            _unsyncedFiles.Enqueue(final);
+        }
+
         Interlocked.Increment(ref _objectsStored);
         Interlocked.Add(ref _bytesStored, length);
     }

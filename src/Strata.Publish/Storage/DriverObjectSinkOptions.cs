@@ -40,6 +40,12 @@ public sealed record DriverObjectSinkOptions
     /// </summary>
     public int FileWriters { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// Filesystem barrier path: a flush of at most this many new objects fsyncs each of them and its
+    /// directory instead of calling <c>syncfs</c> on the whole filesystem (0: always syncfs).
+    /// </summary>
+    public int TargetedSyncLimit { get; init; } = 64;
+
     /// <summary>Directory for spool files (deleted when written). Null: the system temporary directory.</summary>
     public string? SpoolDirectory { get; init; }
 }

@@ -31,7 +31,8 @@ public sealed class DriverObjectSinkTests : IDisposable
     public async Task An_object_is_trusted_for_dedup_only_if_older_than_the_last_sync_barrier()
     {
         var driver = new FileSystemBlobDriver(_directory);
-        var first = new DriverObjectSink(driver, "repo.test");
+        var syncfs = new DriverObjectSinkOptions { TargetedSyncLimit = 0 };
+        var first = new DriverObjectSink(driver, "repo.test", syncfs);
         var (id, _) = await ObjectWriter.WriteAsync(first, "content"u8.ToArray(), ObjectKind.File, Ct);
         await first.FlushAsync(Ct);
         var path = Path.Combine(_directory, "cvmfs", "repo.test", id.Path);
@@ -39,7 +40,7 @@ public sealed class DriverObjectSinkTests : IDisposable
 
         // Written within the barrier's margin: could be an unsynced leftover, so it is written again.
         File.WriteAllBytes(path, []);
-        var second = new DriverObjectSink(driver, "repo.test");
+        var second = new DriverObjectSink(driver, "repo.test", syncfs);
         await ObjectWriter.WriteAsync(second, "content"u8.ToArray(), ObjectKind.File, Ct);
         await second.FlushAsync(Ct);
         Assert.Equal(stored, File.ReadAllBytes(path));
@@ -47,10 +48,35 @@ public sealed class DriverObjectSinkTests : IDisposable
 
         // Older than a completed barrier: durable, skipped.
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-1));
-        var third = new DriverObjectSink(driver, "repo.test");
+        var third = new DriverObjectSink(driver, "repo.test", syncfs);
         await ObjectWriter.WriteAsync(third, "content"u8.ToArray(), ObjectKind.File, Ct);
         await third.FlushAsync(Ct);
         Assert.Equal((0L, 1L), (third.Counters.ObjectsStored, third.Counters.ObjectsDeduplicated));
+    }
+
+    [Fact]
+    public async Task A_small_batch_is_fsynced_file_by_file_and_does_not_advance_the_barrier_marker()
+    {
+        var driver = new FileSystemBlobDriver(_directory);
+        var marker = Path.Combine(_directory, "cvmfs-state", "repo.test", "synced-before");
+        var small = new DriverObjectSink(driver, "repo.test", new DriverObjectSinkOptions { TargetedSyncLimit = 2 });
+        var (a, _) = await ObjectWriter.WriteAsync(small, "one"u8.ToArray(), ObjectKind.File, Ct);
+        var (b, _) = await ObjectWriter.WriteAsync(small, "two"u8.ToArray(), ObjectKind.File, Ct);
+        await small.FlushAsync(Ct);
+
+        Assert.True(File.Exists(Path.Combine(_directory, "cvmfs", "repo.test", a.Path)));
+        Assert.True(File.Exists(Path.Combine(_directory, "cvmfs", "repo.test", b.Path)));
+        Assert.False(File.Exists(marker));
+
+        // One object more than the limit: syncfs, and the marker vouches for everything older.
+        var large = new DriverObjectSink(driver, "repo.test", new DriverObjectSinkOptions { TargetedSyncLimit = 2 });
+        foreach (var content in new[] { "three", "four", "five" })
+        {
+            await ObjectWriter.WriteAsync(large, System.Text.Encoding.UTF8.GetBytes(content), ObjectKind.File, Ct);
+        }
+
+        await large.FlushAsync(Ct);
+        Assert.True(File.Exists(marker));
     }
 
     [Theory]
