@@ -18,6 +18,8 @@ public sealed class Xor32ChunkDetector
     private readonly ChunkingParameters _parameters;
     private readonly int _threshold;
     private readonly long _windowStart;
+    private readonly uint _cutOffset;
+    private readonly uint _cutRange;
     private uint _xor;
     private long _position;
 
@@ -27,6 +29,7 @@ public sealed class Xor32ChunkDetector
         _parameters = parameters;
         _threshold = (int)(uint.MaxValue / (uint)parameters.AverageSize);
         _windowStart = parameters.MinSize - ChunkingParameters.WindowSize;
+        (_cutOffset, _cutRange) = CutConstants(_threshold);
     }
 
     /// <summary>Bytes of the current (unfinished) chunk seen so far.</summary>
@@ -40,34 +43,62 @@ public sealed class Xor32ChunkDetector
     /// </summary>
     public int FindBoundary(ReadOnlySpan<byte> data)
     {
+        // The hot loop of chunking (every byte of every file above the minimum size): state in
+        // locals, the two phases (before and after the minimum) in separate loops, and the cut test
+        // as one unsigned comparison. Measured 0.74 s of CPU for a 160 MiB file before, when the
+        // loop re-read the fields and tested both limits per byte (docs/benchmarks.md).
         var i = 0;
+        var position = _position;
 
         // Nothing can happen before the window start: skip there in one step.
-        if (_position < _windowStart)
+        if (position < _windowStart)
         {
-            var skip = (int)Math.Min(data.Length, _windowStart - _position);
-            _position += skip;
+            var skip = (int)Math.Min(data.Length, _windowStart - position);
+            position += skip;
             i = skip;
         }
 
-        for (; i < data.Length; i++)
+        var xor = _xor;
+        var minSize = _parameters.MinSize;
+        if (position < minSize && i < data.Length)
         {
-            if (_position >= _parameters.MaxSize)
+            // Inside the window before the minimum: mix only, no cut is possible yet.
+            var end = i + (int)Math.Min(data.Length - i, minSize - position);
+            for (var k = i; k < end; k++)
             {
-                Reset();
-                return i;
+                xor = (xor << 1) ^ data[k];
             }
 
-            _xor = (_xor << 1) ^ data[i];
-            if (_position >= _parameters.MinSize && IsCutPoint(_xor))
-            {
-                Reset();
-                return i;
-            }
-
-            _position++;
+            position += end - i;
+            i = end;
         }
 
+        if (position >= minSize && i < data.Length)
+        {
+            var end = i + (int)Math.Min(data.Length - i, _parameters.MaxSize - position);
+            var offset = _cutOffset;
+            var range = _cutRange;
+            for (var k = i; k < end; k++)
+            {
+                xor = (xor << 1) ^ data[k];
+                if (IsCutPoint(xor, offset, range))
+                {
+                    Reset();
+                    return k;
+                }
+            }
+
+            position += end - i;
+            i = end;
+            if (position >= _parameters.MaxSize && i < data.Length)
+            {
+                Reset();
+                return i;
+            }
+        }
+
+        _xor = xor;
+        _position = position;
         return -1;
     }
 
@@ -78,10 +109,21 @@ public sealed class Xor32ChunkDetector
         _position = 0;
     }
 
-    private bool IsCutPoint(uint xor)
+    /// <summary>The cut test with the constants of <see cref="CutConstants"/>: one addition and one comparison per byte.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool IsCutPoint(uint xor, uint offset, uint range) => unchecked(xor + offset) < range || xor == uint.MaxValue;
+
+    /// <summary>
+    /// |int32(x) − 0x7FFFFFFF| &lt; t  ⇔  −t &lt; x + 0x80000001 &lt; t (mod 2^32, as int32)
+    /// ⇔  uint32(x + 0x80000000 + t) &lt; 2t − 1; the difference INT_MIN (x = 0xFFFFFFFF) is tested on its own.
+    /// </summary>
+    internal static (uint Offset, uint Range) CutConstants(int threshold) => (unchecked(0x8000_0000u + (uint)threshold), (uint)(2 * threshold - 1));
+
+    /// <summary>The cut test as cvmfs writes it, kept as the definition the fast test must agree with.</summary>
+    internal static bool IsCutPoint(uint xor, int threshold)
     {
         // C's abs(int32 - int32) with wrap-around; abs(INT_MIN) stays negative and so counts as a cut.
         var difference = unchecked((int)xor - MagicNumber);
-        return difference == int.MinValue || Math.Abs(difference) < _threshold;
+        return difference == int.MinValue || Math.Abs(difference) < threshold;
     }
 }

@@ -41,6 +41,11 @@ public sealed class DriverObjectSink : IObjectSink
     private readonly DriverObjectSinkOptions _options;
     private readonly string _spoolDirectory;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim? _fileWriters;
+    private readonly string? _transactionDirectory;
+    private readonly ConcurrentDictionary<string, bool> _createdDirectories = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _unsyncedFiles = new();
+    private int _unsyncedCount;
     private readonly ConcurrentDictionary<string, Task> _writes = new(StringComparer.Ordinal);
     private readonly string? _directRoot;
     private readonly string _markerPath;
@@ -57,12 +62,12 @@ public sealed class DriverObjectSink : IObjectSink
         _options = options ?? new DriverObjectSinkOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentWrites, 1);
         _spoolDirectory = _options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "strata-spool");
-        _slots = new SemaphoreSlim(_options.MaxConcurrentWrites, _options.MaxConcurrentWrites);
         _markerPath = "cvmfs-state/" + repositoryName + "/synced-before";
         if (_options.UseFileSystemBarrier && driver is Strata.Storage.FileSystem.FileSystemBlobDriver fileSystem && FileSystemBarrier.IsSupported)
         {
             _directRoot = Path.Combine(fileSystem.RootDirectory, CvmfsStoragePaths.Root, repositoryName);
             var transactions = Directory.CreateDirectory(Path.Combine(_directRoot, "data", "txn"));
+            _transactionDirectory = transactions.FullName;
 
             // Debris of writes interrupted by a crash; young files may belong to another sink at work.
             foreach (var debris in transactions.EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
@@ -75,6 +80,15 @@ public sealed class DriverObjectSink : IObjectSink
             {
                 _trustedBeforeUtc = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).UtcDateTime;
             }
+
+            ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedObjects, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(_options.FileWriters, 1);
+            _slots = new SemaphoreSlim(_options.MaxQueuedObjects, _options.MaxQueuedObjects);
+            _fileWriters = new SemaphoreSlim(_options.FileWriters, _options.FileWriters);
+        }
+        else
+        {
+            _slots = new SemaphoreSlim(_options.MaxConcurrentWrites, _options.MaxConcurrentWrites);
         }
     }
 
@@ -88,7 +102,10 @@ public sealed class DriverObjectSink : IObjectSink
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfAnyWriteFailed();
-        return Task.FromResult<IPendingObject>(new PendingObject(this, new SpoolBuffer(_options.MemorySpoolBytes, _spoolDirectory)));
+        Stream buffer = _transactionDirectory is not null
+            ? new DirectObjectBuffer(_options.DirectMemoryBytes, _transactionDirectory)
+            : new SpoolBuffer(_options.MemorySpoolBytes, _spoolDirectory);
+        return Task.FromResult<IPendingObject>(new PendingObject(this, buffer));
     }
 
     /// <inheritdoc />
@@ -120,19 +137,48 @@ public sealed class DriverObjectSink : IObjectSink
         }
 
         ThrowIfAnyWriteFailed();
-        if (_directRoot is not null && _unsynced)
+        if (_directRoot is null || !_unsynced)
         {
-            // Anything modified before this instant is durable once syncfs returns; the margin
-            // covers coarse filesystem timestamps.
-            var barrier = DateTime.UtcNow.AddSeconds(-1);
-            _unsynced = false;
-            FileSystemBarrier.Sync(_directRoot);
-            using var marker = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new DateTimeOffset(barrier).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await _driver.PutAsync(_markerPath, marker, cancellationToken).ConfigureAwait(false);
-            if (barrier > _trustedBeforeUtc)
-            {
-                _trustedBeforeUtc = barrier;
-            }
+            return;
+        }
+
+        _unsynced = false;
+        var written = Interlocked.Exchange(ref _unsyncedCount, 0);
+        var files = new List<string>();
+        while (_unsyncedFiles.TryDequeue(out var file))
+        {
+            files.Add(file);
+        }
+
+        if (written <= _options.TargetedSyncLimit)
+        {
+            // A small batch (a re-tag, a new image on known layers: a few catalogs): fsync exactly
+            // those files and their directories. syncfs would also write back everything else
+            // dirty on the filesystem, which on a busy host took most of a second. The marker is
+            // not advanced: it vouches for every object older than it, and only syncfs covers
+            // objects of other sinks; these objects are durable anyway and, until the next syncfs,
+            // merely rewritten (same bytes) if another publication needs them.
+            var directories = files.Select(f => Path.GetDirectoryName(f)!).Distinct(StringComparer.Ordinal);
+            await Parallel.ForEachAsync(
+                files.Concat(directories),
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                (path, _) =>
+                {
+                    FileSystemBarrier.SyncPath(path);
+                    return ValueTask.CompletedTask;
+                }).ConfigureAwait(false);
+            return;
+        }
+
+        // Anything modified before this instant is durable once syncfs returns; the margin
+        // covers coarse filesystem timestamps.
+        var barrier = DateTime.UtcNow.AddSeconds(-1);
+        FileSystemBarrier.Sync(_directRoot);
+        using var marker = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(new DateTimeOffset(barrier).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await _driver.PutAsync(_markerPath, marker, cancellationToken).ConfigureAwait(false);
+        if (barrier > _trustedBeforeUtc)
+        {
+            _trustedBeforeUtc = barrier;
         }
     }
 
@@ -145,7 +191,7 @@ public sealed class DriverObjectSink : IObjectSink
         }
     }
 
-    private async Task QueueAsync(ObjectId id, SpoolBuffer buffer, CancellationToken cancellationToken)
+    private async Task QueueAsync(ObjectId id, Stream buffer, CancellationToken cancellationToken)
     {
         var path = _prefix + id.Path;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -175,9 +221,20 @@ public sealed class DriverObjectSink : IObjectSink
             try
             {
                 var length = buffer.Length;
-                if (_directRoot is not null)
+                if (_fileWriters is not null)
                 {
-                    await WriteDirectAsync(id, buffer).ConfigureAwait(false);
+                    // Queued objects wait here (bounded by the slots); few write at once: with one
+                    // syncfs per batch there is no fsync latency to hide, only CPU (creating inodes),
+                    // and many writers creating files in data/txn spin on its directory lock.
+                    await _fileWriters.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        WriteDirect(id, (DirectObjectBuffer)buffer);
+                    }
+                    finally
+                    {
+                        _fileWriters.Release();
+                    }
                 }
                 else if (await _driver.StatAsync(path, CancellationToken.None).ConfigureAwait(false) is not null)
                 {
@@ -187,7 +244,7 @@ public sealed class DriverObjectSink : IObjectSink
                 else
                 {
                     // Writes are not cancelled half way: a queued object is either stored or failed.
-                    var content = buffer.OpenRead();
+                    var content = ((SpoolBuffer)buffer).OpenRead();
                     await using (content.ConfigureAwait(false))
                     {
                         await _driver.PutAsync(path, content, CancellationToken.None).ConfigureAwait(false);
@@ -212,7 +269,7 @@ public sealed class DriverObjectSink : IObjectSink
         }, CancellationToken.None);
     }
 
-    private async Task WriteDirectAsync(ObjectId id, SpoolBuffer buffer)
+    private void WriteDirect(ObjectId id, DirectObjectBuffer buffer)
     {
         var length = buffer.Length;
         var final = Path.Combine(_directRoot!, id.Path);
@@ -224,21 +281,36 @@ public sealed class DriverObjectSink : IObjectSink
             return;
         }
 
-        var temporary = Path.Combine(_directRoot!, "data", "txn", "obj-" + Guid.NewGuid().ToString("N"));
+        string temporary;
+        if (buffer.FilePath is { } file)
+        {
+            buffer.CloseFile();
+            temporary = file;
+        }
+        else
+        {
+            temporary = Path.Combine(_transactionDirectory!, "obj-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                buffer.WriteToNewFile(temporary);
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
+            }
+        }
+
+        _unsynced = true;
+        var directory = Path.GetDirectoryName(final)!;
+        if (!_createdDirectories.ContainsKey(directory))
+        {
+            Directory.CreateDirectory(directory);
+            _createdDirectories.TryAdd(directory, true);
+        }
+
         try
         {
-            var content = buffer.OpenRead();
-            await using (content.ConfigureAwait(false))
-            {
-                var file = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, BufferSize = 0 });
-                await using (file.ConfigureAwait(false))
-                {
-                    await content.CopyToAsync(file).ConfigureAwait(false);
-                }
-            }
-
-            _unsynced = true;
-            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             File.Move(temporary, final, overwrite: true);
         }
         catch
@@ -247,11 +319,17 @@ public sealed class DriverObjectSink : IObjectSink
             throw;
         }
 
+        buffer.FileMoved();
+        if (Interlocked.Increment(ref _unsyncedCount) <= _options.TargetedSyncLimit)
+        {
+            _unsyncedFiles.Enqueue(final);
+        }
+
         Interlocked.Increment(ref _objectsStored);
         Interlocked.Add(ref _bytesStored, length);
     }
 
-    private sealed class PendingObject(DriverObjectSink sink, SpoolBuffer buffer) : IPendingObject
+    private sealed class PendingObject(DriverObjectSink sink, Stream buffer) : IPendingObject
     {
         private bool _done;
 

@@ -19,6 +19,33 @@ public sealed record DriverObjectSinkOptions
     /// </summary>
     public bool UseFileSystemBarrier { get; init; } = true;
 
+    /// <summary>
+    /// Filesystem barrier path: objects queued for a writer at most (the producer waits beyond). With
+    /// <see cref="DirectMemoryBytes"/> that bounds the memory held: 256 × 256 KiB = 64 MiB.
+    /// </summary>
+    public int MaxQueuedObjects { get; init; } = 256;
+
+    /// <summary>
+    /// Filesystem barrier path: objects up to this many stored bytes wait in memory for a writer
+    /// thread; larger ones are written straight into their own temporary file by the producer and
+    /// renamed into place (no second copy).
+    /// </summary>
+    public int DirectMemoryBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Filesystem barrier path: threads creating object files at once. Creating a file is CPU work in
+    /// the kernel (no fsync to wait for), so more writers than cores only contend for the
+    /// <c>data/txn</c> directory lock. Default: half the cores, at least 1; the other half
+    /// decompresses and encodes.
+    /// </summary>
+    public int FileWriters { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>
+    /// Filesystem barrier path: a flush of at most this many new objects fsyncs each of them and its
+    /// directory instead of calling <c>syncfs</c> on the whole filesystem (0: always syncfs).
+    /// </summary>
+    public int TargetedSyncLimit { get; init; } = 64;
+
     /// <summary>Directory for spool files (deleted when written). Null: the system temporary directory.</summary>
     public string? SpoolDirectory { get; init; }
 }

@@ -36,6 +36,31 @@ internal static class FileSystemBarrier
         }
     }
 
+    /// <summary><c>fsync(2)</c> of one file or directory (its data and its entries).</summary>
+    public static void SyncPath(string path)
+    {
+        var descriptor = Open(Encoding.UTF8.GetBytes(path + "\0"), ReadOnly);
+        if (descriptor < 0)
+        {
+            throw new IOException($"cannot open '{path}' to sync it (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        try
+        {
+            if (FSync(descriptor) != 0)
+            {
+                throw new IOException($"fsync on '{path}' failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int FSync(int descriptor);
+
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open(byte[] path, int flags);
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using Strata.Storage.Drivers;
@@ -111,16 +112,32 @@ public sealed class FileSystemBlobDriver : IBlobDriver
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
-                Options = FileOptions.Asynchronous,
+                // Not Asynchronous: writes run inline, as in FileSystemBlobWriter (on Unix an
+                // asynchronous FileStream write is a blocking pwrite queued to the thread pool).
+                Options = FileOptions.None,
                 BufferSize = 0,
             });
-            await using (file.ConfigureAwait(false))
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
             {
-                await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                using (file)
+                {
+                    // Reads stay asynchronous (the source may be a request body); writes are a
+                    // memcpy into the page cache.
+                    int read;
+                    while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        file.Write(buffer, 0, read);
+                    }
 
-                // Data must be on disk before the rename, or a power loss could leave the new
-                // name pointing at an empty or partial file.
-                file.Flush(flushToDisk: true);
+                    // Data must be on disk before the rename, or a power loss could leave the new
+                    // name pointing at an empty or partial file.
+                    file.Flush(flushToDisk: true);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             var existingAncestor = DirectoryDurability.CreateParents(destination);

@@ -64,6 +64,31 @@ public sealed class Xor32ChunkDetectorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ChunkingParameters(64, 128, 128));
     }
 
+    [Theory]
+    [InlineData(4 * 1024 * 1024)]
+    [InlineData(8 * 1024 * 1024)]
+    [InlineData(4096)]
+    [InlineData(33)]
+    public void Fast_cut_test_agrees_with_cvmfs_definition(int averageSize)
+    {
+        var threshold = (int)(uint.MaxValue / (uint)averageSize);
+        var (offset, range) = Xor32ChunkDetector.CutConstants(threshold);
+        var random = new Random(averageSize);
+        var values = new List<uint> { 0, 1, uint.MaxValue, uint.MaxValue - 1, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0001 };
+        foreach (var delta in new[] { 0, 1, 2, threshold - 2, threshold - 1, threshold, threshold + 1 })
+        {
+            values.Add(unchecked(0x7FFF_FFFFu + (uint)delta));
+            values.Add(unchecked(0x7FFF_FFFFu - (uint)delta));
+        }
+
+        for (var i = 0; i < 100_000; i++)
+        {
+            values.Add((uint)random.NextInt64(0, 1L << 32));
+        }
+
+        Assert.All(values, x => Assert.Equal(Xor32ChunkDetector.IsCutPoint(x, threshold), Xor32ChunkDetector.IsCutPoint(x, offset, range)));
+    }
+
     internal static List<long> ChunkSizes(byte[] data, ChunkingParameters parameters, int pieceSize)
     {
         var detector = new Xor32ChunkDetector(parameters);
