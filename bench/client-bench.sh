@@ -77,7 +77,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# The system's python (a pyenv shim in PATH costs seconds per start on a loaded machine).
+PYTHON=/usr/bin/python3
+[[ -x $PYTHON ]] || PYTHON=python3
+free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # start_mount CACHE MOUNTPOINT NAME: starts `strata mount` in the background, returns once it
 # serves; sets MOUNT_PID and MOUNT_READY_S (seconds from start to "mounted").
@@ -105,7 +108,7 @@ stop_mount() {
 
 # bytes_fetched CACHE PID: from the client's status file (written at unmount too).
 bytes_fetched() {
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_fetched"])' "$1/repos/$FQRN/status-$2.json"
+  "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_fetched"])' "$1/repos/$FQRN/status-$2.json"
 }
 
 # stat_rate TOOL DIR LABEL ROUND: stats every file under DIR with TOOL, timed; records entries/s.
@@ -113,22 +116,21 @@ bytes_fetched() {
 #   printf  find DIR -type f -printf '%s'   (one process: readdir + fstatat per file)
 #   python  os.scandir walk + os.stat of every file, in one python process
 stat_rate() {
-  local tool=$1 dir=$2 label=$3 round=$4 t0 t1 n
-  t0=$(now)
+  local tool=$1 dir=$2 label=$3 round=$4 t0 t1 n seconds
   case $tool in
-    xargs) find "$dir" -type f -print0 | xargs -0 stat >/dev/null ;;
-    printf) find "$dir" -type f -printf '%s %T@\n' >/dev/null ;;
-    python) python3 -c '
-import os, sys
+    xargs) t0=$(now); find "$dir" -type f -print0 | xargs -0 stat >/dev/null; t1=$(now); seconds=$(calc "$t1 - $t0") ;;
+    printf) t0=$(now); find "$dir" -type f -printf '%s %T@\n' >/dev/null; t1=$(now); seconds=$(calc "$t1 - $t0") ;;
+    # Timed inside python: the interpreter's start is not the file system's.
+    python) seconds=$("$PYTHON" -c '
+import os, sys, time
 def walk(d):
     for e in os.scandir(d):
         if e.is_dir(follow_symlinks=False): walk(e.path)
         elif e.is_file(follow_symlinks=False): os.stat(e.path, follow_symlinks=False)
-walk(sys.argv[1])' "$dir" ;;
+t0 = time.perf_counter(); walk(sys.argv[1]); print(f"{time.perf_counter() - t0:.6f}")' "$dir") ;;
   esac
-  t1=$(now)
-  n=$(find "$dir" -type f | wc -l)
-  record "stat_per_s_${tool}_$label" "$round" "$(calc "$n / ($t1 - $t0)")"
+  n=$(find "$dir" -type f | wc -l)   # after the timed run: counting first would warm a fresh mount
+  record "stat_per_s_${tool}_$label" "$round" "$(calc "$n / $seconds")"
 }
 
 # read_rate FILE LABEL ROUND: sequential read with 1 MiB blocks; records MB/s (MiB/s).
@@ -206,7 +208,7 @@ for tag in python slim large; do
   timeout 600 skopeo copy --dest-tls-verify=false "oci:$LAYOUT:$tag" "docker://127.0.0.1:$PORT/bench/$tag:1" >"$LOGS/push-$tag.log" 2>&1 \
     || die "skopeo push failed; see $LOGS/push-$tag.log"
   deadline=$((SECONDS + 600))
-  until [[ $(curl -sf --max-time 5 "http://127.0.0.1:$PORT/api/v1/publications/status?image=bench/$tag:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' 2>/dev/null) == succeeded ]]; do
+  until [[ $(curl -sf --max-time 5 "http://127.0.0.1:$PORT/api/v1/publications/status?image=bench/$tag:1" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["state"])' 2>/dev/null) == succeeded ]]; do
     ((SECONDS < deadline)) || die "bench/$tag not published after 600 s; see $LOGS/server.log"
     sleep 0.2
   done
@@ -305,7 +307,7 @@ rm -rf "$RUN/large-local"
 
 # ---------------------------------------------------------------- summary
 
-python3 - "$RESULTS" "$RUN/machine.txt" >"$RUN/summary.md" <<'PY'
+"$PYTHON" - "$RESULTS" "$RUN/machine.txt" >"$RUN/summary.md" <<'PY'
 import collections, statistics, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):

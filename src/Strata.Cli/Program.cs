@@ -1,9 +1,6 @@
 using System.CommandLine;
 using Strata.Cli.Commands;
 
-// `strata mount` re-executes itself with the runtime settings of a mount process (see MountProcess).
-Strata.Client.Hosting.MountProcess.ReexecuteForMount(args);
-
 var root = new RootCommand("Strata: an OCI registry that publishes images as a CernVM-FS repository.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(MountCommand.Create());
