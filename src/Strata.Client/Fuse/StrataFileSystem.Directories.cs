@@ -45,9 +45,16 @@ internal sealed partial class StrataFileSystem
     /// <c>find</c> then costs an OPENDIR and a RELEASEDIR per directory instead of a READDIRPLUS
     /// walk. A directory keeps its inode across revisions, so the first open in a new revision
     /// leaves out FOPEN_KEEP_CACHE and the kernel drops the old listing before reading the new one.
+    /// An open that still lists a revision already replaced gets no caching at all, so it cannot
+    /// fill the kernel's cache with the old listing after a newer open emptied it.
     /// </summary>
-    private static uint ListingCacheFlags(FsNode directory, RevisionView view)
+    private uint ListingCacheFlags(FsNode directory, RevisionView view)
     {
+        if (!ReferenceEquals(view, _client.Current))
+        {
+            return 0;
+        }
+
         return directory.SwapCachedListing(view) ? CacheDir | KeepCache : CacheDir;
     }
 
