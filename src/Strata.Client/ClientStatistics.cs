@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Strata.Client;
@@ -56,8 +59,14 @@ public sealed class ClientStatistics
     internal void IoError() => Interlocked.Increment(ref _ioErrors);
 
     /// <summary>The counters plus what the caller adds (cache use, revision), as one JSON object.</summary>
+    /// <remarks>
+    /// Written with <see cref="Utf8JsonWriter"/>, not the reflection-based serializer: the status file
+    /// is written before the mount reports itself ready, and serializing a dictionary of objects by
+    /// reflection made a fresh process compile converters for every primitive type (tens of ms).
+    /// </remarks>
     public string ToJson(IReadOnlyDictionary<string, object?> extra)
     {
+        ArgumentNullException.ThrowIfNull(extra);
         var values = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["cache_hits"] = CacheHits,
@@ -75,6 +84,28 @@ public sealed class ClientStatistics
             values[key] = value;
         }
 
-        return JsonSerializer.Serialize(values, new JsonSerializerOptions { WriteIndented = true });
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in values)
+            {
+                switch (value)
+                {
+                    case null: writer.WriteNull(key); break;
+                    case string text: writer.WriteString(key, text); break;
+                    case bool flag: writer.WriteBoolean(key, flag); break;
+                    case int number: writer.WriteNumber(key, number); break;
+                    case long number: writer.WriteNumber(key, number); break;
+                    case ulong number: writer.WriteNumber(key, number); break;
+                    case double number: writer.WriteNumber(key, number); break;
+                    default: writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

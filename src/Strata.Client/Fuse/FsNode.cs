@@ -9,6 +9,8 @@ namespace Strata.Client.Fuse;
 /// </summary>
 internal sealed class FsNode
 {
+    private RevisionView? _cachedListing;
+
     public FsNode(ulong id, string key, RepositoryEntry entry, RevisionView view)
     {
         Id = id;
@@ -29,4 +31,10 @@ internal sealed class FsNode
     public string Path => Entry.Path;
 
     public long Lookups { get; set; }
+
+    /// <summary>
+    /// For a directory: records that the kernel's readdir cache (FOPEN_CACHE_DIR) now holds the listing
+    /// of <paramref name="view"/>, and says whether it already held that revision's listing before.
+    /// </summary>
+    public bool SwapCachedListing(RevisionView view) => ReferenceEquals(Interlocked.Exchange(ref _cachedListing, view), view);
 }

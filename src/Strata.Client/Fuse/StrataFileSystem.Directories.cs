@@ -1,4 +1,5 @@
 using System.Text;
+using Strata.Client.Repository;
 using Strata.Cvmfs.Catalogs;
 using Strata.Cvmfs.Reading;
 
@@ -8,6 +9,7 @@ namespace Strata.Client.Fuse;
 internal sealed partial class StrataFileSystem
 {
     private const int DirentHeader = 24;
+    private const uint CacheDir = 1 << 3;
 
     private async Task OpenDirAsync(FuseRequest request)
     {
@@ -27,7 +29,7 @@ internal sealed partial class StrataFileSystem
             var reply = new byte[FuseSession.OutHeaderSize + 16];
             var writer = new ReplyWriter(reply);
             writer.U64(handle);
-            writer.U32(0);
+            writer.U32(ListingCacheFlags(node, view));
             writer.U32(0);
             Session.Reply(request.Unique, reply, writer.Position);
         }
@@ -35,6 +37,25 @@ internal sealed partial class StrataFileSystem
         {
             await view.ReleaseAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A revision is immutable, so the kernel may keep a directory's listing (FOPEN_CACHE_DIR) and
+    /// reuse it on the next open (FOPEN_KEEP_CACHE) while the revision stays the same: a second
+    /// <c>find</c> then costs an OPENDIR and a RELEASEDIR per directory instead of a READDIRPLUS
+    /// walk. A directory keeps its inode across revisions, so the first open in a new revision
+    /// leaves out FOPEN_KEEP_CACHE and the kernel drops the old listing before reading the new one.
+    /// An open that still lists a revision already replaced gets no caching at all, so it cannot
+    /// fill the kernel's cache with the old listing after a newer open emptied it.
+    /// </summary>
+    private uint ListingCacheFlags(FsNode directory, RevisionView view)
+    {
+        if (!ReferenceEquals(view, _client.Current))
+        {
+            return 0;
+        }
+
+        return directory.SwapCachedListing(view) ? CacheDir | KeepCache : CacheDir;
     }
 
     private void ReadDir(FuseRequest request, bool plus)

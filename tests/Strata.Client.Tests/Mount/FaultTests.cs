@@ -119,4 +119,36 @@ public sealed class FaultTests
         open.CopyTo(rest);
         Assert.Equal(ExpectedTree.Sha256("tree-r2.jsonl", "/docs/changeme.txt"), ExpectedTree.Sha256Of(rest.ToArray()));
     }
+
+    [Fact]
+    public async Task Directory_listing_cached_by_the_kernel_is_replaced_when_a_new_revision_arrives()
+    {
+        using var scratch = new TemporaryDirectory();
+        await using var server = new RepositoryServer(TestVectors.Repo);
+        var options = TestMount.Options(server.Url, scratch.Sub("cache"), o => o with { RevisionCheckInterval = TimeSpan.FromMilliseconds(500) });
+
+        // Names and attributes cached for a minute: only the listing can show the new revision.
+        await using var mount = await TestMount.StartAsync(options, scratch.Sub("mnt"), TimeSpan.FromSeconds(60));
+        static List<string> Names(string directory) => [.. Directory.EnumerateFileSystemEntries(directory).Select(e => Path.GetFileName(e)!).Order(StringComparer.Ordinal)];
+        var revision2 = Names(mount["/nested"]);
+        Assert.DoesNotContain("to-delete.txt", revision2);
+        Assert.Equal(revision2, Names(mount["/nested"]));
+
+        // Revision 3 republishes revision 1's tree, where /nested holds to-delete.txt.
+        server.Override(".cvmfspublished", await OlderManifest.PointingToRevision1Async(3));
+        var deadline = Stopwatch.StartNew();
+        while (!Names(mount["/nested"]).Contains("to-delete.txt"))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the listing of revision 3 never became visible");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(3, mount.Client.Current.ManifestRevision);
+        var expected = File.ReadLines(TestVectors.Expected("tree-r1.jsonl"))
+            .Select(l => (string)System.Text.Json.Nodes.JsonNode.Parse(l)!["path"]!)
+            .Where(p => Path.GetDirectoryName(p) == "/nested")
+            .Select(p => Path.GetFileName(p))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, Names(mount["/nested"]));
+    }
 }
