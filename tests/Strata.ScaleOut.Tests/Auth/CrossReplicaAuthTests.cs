@@ -31,12 +31,14 @@ public sealed class CrossReplicaAuthTests
         using var keys = new TempDirectory("signing-key");
         var sharedKey = Path.Combine(keys.Path, "token-signing-key.pem");
         var a = await cluster.StartInProcessAsync(Secured(sharedKey));
-        // A created the key at start; B gets its own copy, as it would on another machine.
+        var admin = AuthHttp.Basic("admin", AdminPassword);
+        using var httpA = new AuthHttp(a);
+        Assert.Equal(HttpStatusCode.OK, (await httpA.TokenAsync(admin, PullScope)).Status);
+
+        // A created the key with its first token; B gets its own copy, as it would on another machine.
         var copy = Path.Combine(keys.CreateDirectory("b"), "token-signing-key.pem");
         File.Copy(sharedKey, copy);
         var b = await cluster.StartInProcessAsync(Secured(copy));
-        var admin = AuthHttp.Basic("admin", AdminPassword);
-        using var httpA = new AuthHttp(a);
         using var httpB = new AuthHttp(b);
 
         // A private project with an image, pushed through A.
@@ -46,7 +48,7 @@ public sealed class CrossReplicaAuthTests
         await OciLayoutBuilder.BuildSampleImageAsync(layout.Path, "v1");
         await new SkopeoClient(sandbox).CopyAsync(layout.Reference("v1"), ((IRegistryEndpoint)a).Docker($"{Repository}:1.0"), "--dest-creds", $"admin:{AdminPassword}");
 
-        // 1. A token issued by A is accepted by B (and anonymous is not).
+        // 1. A token issued by A is accepted by B (and a tampered one is not).
         var (status, adminToken) = await httpA.TokenAsync(admin, PullScope);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(HttpStatusCode.OK, await httpB.PullManifestAsync(Repository, "1.0", AuthHttp.Bearer(adminToken!)));
