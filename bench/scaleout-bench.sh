@@ -17,6 +17,7 @@
 #   CONC_CLIENTS  parallel clients pulling one blob (32); CONC_MB its size (100); CONC_ROUNDS (3)
 #   WRK_SECONDS   manifest GET duration per configuration (10), after a 3 s warm-up
 #   QUIET_LOAD / QUIET_WAIT   wait for a 1-minute load average below QUIET_LOAD, at most QUIET_WAIT s
+#   PHASES        which parts to run: "pushpull fanout" (both, default), or one of them
 #
 # The S3 server (scripts/services/start-s3.sh) and PostgreSQL (start-postgres.sh) are the project's
 # shared ones: started if needed, never stopped. Every round uses its own key prefix and database,
@@ -37,6 +38,7 @@ WRK_SECONDS=${WRK_SECONDS:-10}
 SKOPEO_TIMEOUT=${SKOPEO_TIMEOUT:-1800}
 QUIET_LOAD=${QUIET_LOAD:-1.5}
 QUIET_WAIT=${QUIET_WAIT:-600}
+PHASES=${PHASES:-pushpull fanout}
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RUN=$BENCH_WORK/results/scaleout-$STAMP
@@ -95,12 +97,13 @@ trap 'exit 130' INT TERM
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# start_server NAME KIND(dist|strata) PORT S3PREFIX DATABASE; sets SERVER_PID and SERVER_READY_S.
+# start_server NAME KIND(dist|strata) PORT S3PREFIX DATABASE [redirect]; sets SERVER_PID and SERVER_READY_S.
+# "redirect": Strata answers blob GETs with 307 to presigned S3 URLs (Storage:S3:RedirectReads).
 # Both registries: the same bucket, the same part size, blob GETs served through the registry
 # (distribution's redirect to S3 is turned off: Strata does not redirect by default either, and a
 # redirect would move the bytes out of the measured process).
 start_server() {
-  local name=$1 kind=$2 port=$3 prefix=$4 database=$5 data=$RUN/data-$1 pid
+  local name=$1 kind=$2 port=$3 prefix=$4 database=$5 redirect=${6:-} data=$RUN/data-$1 pid
   mkdir -p "$data"
   if [[ $kind == dist ]]; then
     cat >"$data.yml" <<YML
@@ -141,7 +144,7 @@ YML
       STRATA__Storage__S3__AccessKey="$S3_ACCESS_KEY" STRATA__Storage__S3__SecretKey="$S3_SECRET_KEY" \
       STRATA__Storage__S3__PartSize=$((PART_MB * 1048576)) \
       STRATA__Metadata__Provider=postgres STRATA__Metadata__ConnectionString="$(connection "$database")" \
-      STRATA__Publish__Enabled=false STRATA__Auth__Enabled=false \
+      STRATA__Publish__Enabled=false STRATA__Auth__Enabled=false STRATA__Storage__S3__RedirectReads=$([[ $redirect == redirect ]] && echo true || echo false) \
       "$STRATA_BIN" serve --data "$data" --listen "127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
   fi
   pid=$!
@@ -321,18 +324,46 @@ sys.exit(a != b)
 PY
   log "  $kind round $round: push $(calc "$t1 - $t0") s, pull $(calc "$t2 - $t1") s, registry CPU $(calc "$c2 - $c0") s, S3 server CPU $(calc "$s2 - $s0") s, $objects objects"
   stop_server "$name"
+  [[ $kind == strata ]] && pull_redirected "$round" "$prefix" "$db"
   s3_prefix delete "$prefix" 2>>"$LOGS/cleanup.log" || true
   rm -rf "$RUN/data-$name" "$RUN/data-$name.cwd" "$RUN/data-$name.yml" "$pulled" "$cache"
 }
 
+# pull_redirected ROUND PREFIX DATABASE: the same pull again through a Strata with blob GETs
+# redirected to presigned S3 URLs, on the store the round just filled (fresh client cache).
+pull_redirected() {
+  local round=$1 prefix=$2 db=$3 name="strata-redirect$1" port pid cache pulled t0 t1 c0 c1 s0 s1 tag
+  cache=$RUN/skopeo-cache-$name; pulled=$RUN/pulled-$name
+  mkdir -p "$cache"
+  port=$(free_port)
+  start_server "$name" strata "$port" "$prefix" "$db" redirect; pid=$SERVER_PID
+  warm_up "$name" "$port"
+  c0=$(cpu_seconds "$pid"); s0=$(s3_cpu); t0=$(date +%s.%N)
+  for tag in $TAGS; do
+    skopeo_isolated "$cache" copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/$tag:latest" "oci:$pulled:$tag" \
+      >>"$LOGS/$name-skopeo.log" 2>&1 || die "redirected pull of $tag failed; see $LOGS/$name-skopeo.log"
+  done
+  t1=$(date +%s.%N); c1=$(cpu_seconds "$pid"); s1=$(s3_cpu)
+  record strata pull_redirect_s "$round" "$(calc "$t1 - $t0")"
+  record strata pull_redirect_cpu_s "$round" "$(calc "$c1 - $c0")"
+  record strata pull_redirect_s3_cpu_s "$round" "$(calc "$s1 - $s0")"
+  log "  strata round $round, blob GETs redirected to S3: pull $(calc "$t1 - $t0") s, registry CPU $(calc "$c1 - $c0") s, S3 server CPU $(calc "$s1 - $s0") s"
+  stop_server "$name"
+  rm -rf "$RUN/data-$name" "$RUN/data-$name.cwd" "$pulled" "$cache"
+}
+
 record machine load_start 1 "$(load1)"
+if [[ " $PHASES " == *" pushpull "* ]]; then
 log "1. push + pull of the image set ($((SET_PUSHED / 1048576)) MiB pushed per round) on S3, $ROUNDS round(s) per registry"
 for round in $(seq "$ROUNDS"); do
   if ((round % 2)); then order="dist strata"; else order="strata dist"; fi
   for kind in $order; do pushpull "$kind" "$round"; done
 done
 
+fi
+
 # ---------------------------------------------------------------- 2. one replica vs two, 32 pulling clients
+if [[ " $PHASES " == *" fanout "* ]]; then
 
 # Configurations: dist (1 process), strata1 (1 replica), strata2 (2 replicas on one prefix + database).
 record machine load_fanout 1 "$(load1)"
@@ -342,6 +373,7 @@ declare -A FPORT=() FPID=()
 FPORT[dist]=$(free_port); start_server fan-dist dist "${FPORT[dist]}" "$PREFIX_ROOT/fan-dist" -; FPID[dist]=$SERVER_PID
 FPORT[s1]=$(free_port); start_server fan-s1 strata "${FPORT[s1]}" "$PREFIX_ROOT/fan-strata" "${DB_PREFIX}_fan"; FPID[s1]=$SERVER_PID
 FPORT[s2]=$(free_port); start_server fan-s2 strata "${FPORT[s2]}" "$PREFIX_ROOT/fan-strata" "${DB_PREFIX}_fan"; FPID[s2]=$SERVER_PID
+FPORT[s1r]=$(free_port); start_server fan-s1r strata "${FPORT[s1r]}" "$PREFIX_ROOT/fan-strata" "${DB_PREFIX}_fan" redirect; FPID[s1r]=$SERVER_PID
 for k in dist s1; do
   warm_up "fan-$k" "${FPORT[$k]}"
   upload_blob "${FPORT[$k]}" bench/shared "$CONC_FILE" "$CONC_DIGEST"
@@ -349,9 +381,10 @@ for k in dist s1; do
     "oci:$WARM_IMAGES:img4" "docker://127.0.0.1:${FPORT[$k]}/bench/app:v1" >>"$LOGS/fan-$k-skopeo.log" 2>&1 || die "manifest push to $k failed"
 done
 warm_up fan-s2 "${FPORT[s2]}"
+warm_up fan-s1r "${FPORT[s1r]}"
 # The second replica serves what the first took: nothing was pushed through it.
-for k in dist s1 s2; do
-  got="sha256:$(curl -sf --max-time 300 "http://127.0.0.1:${FPORT[$k]}/v2/bench/shared/blobs/$CONC_DIGEST" | sha256sum | cut -d' ' -f1)"
+for k in dist s1 s2 s1r; do
+  got="sha256:$(curl -sfL --max-time 300 "http://127.0.0.1:${FPORT[$k]}/v2/bench/shared/blobs/$CONC_DIGEST" | sha256sum | cut -d' ' -f1)"
   [[ $got == "$CONC_DIGEST" ]] || die "$k served a different blob ($got)"
 done
 
@@ -362,27 +395,33 @@ conc_round() {
   for i in $(seq 0 $((CONC_CLIENTS - 1))); do
     args+=(-o /dev/null "http://127.0.0.1:${ports[$((i % ${#ports[@]}))]}/v2/bench/shared/blobs/$CONC_DIGEST")
   done
-  case $config in dist) pids=("${FPID[dist]}") ;; strata1) pids=("${FPID[s1]}") ;; strata2) pids=("${FPID[s1]}" "${FPID[s2]}") ;; esac
+  case $config in dist) pids=("${FPID[dist]}") ;; strata1) pids=("${FPID[s1]}") ;; strata2) pids=("${FPID[s1]}" "${FPID[s2]}") ;; strata1r) pids=("${FPID[s1r]}") ;; esac
   out=$RUN/conc-$config-$round.txt
   c0=0; for p in "${pids[@]}"; do c0=$(calc "$c0 + $(cpu_seconds "$p")"); done
   t0=$(date +%s.%N)
-  curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONC_CLIENTS" --max-time 600 \
+  curl -sL --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONC_CLIENTS" --max-time 600 \
     -w '%{http_code} %{size_download}\n' "${args[@]}" >"$out" 2>>"$LOGS/conc-curl.log" || true
   t1=$(date +%s.%N)
   c1=0; for p in "${pids[@]}"; do c1=$(calc "$c1 + $(cpu_seconds "$p")"); done
   ok=$(awk -v size=$((CONC_MB * 1048576)) '$1 == 200 && $2 == size { n++ } END { print n + 0 }' "$out")
   record "$config" conc_errors "$round" "$((CONC_CLIENTS - ok))"
-  record "$config" conc_mbs "$round" "$(calc "$CONC_CLIENTS * $CONC_MB / ($t1 - $t0)")"
+  # Only complete downloads count: a failed one moved few or no bytes.
+  record "$config" conc_mbs "$round" "$(calc "$ok * $CONC_MB / ($t1 - $t0)")"
   record "$config" conc_cpu_s_per_gib "$round" "$(calc "($c1 - $c0) * 1024 / ($CONC_CLIENTS * $CONC_MB)")"
   rm -f "$out"
 }
 for round in $(seq "$CONC_ROUNDS"); do
-  case $((round % 3)) in 1) order="dist strata1 strata2" ;; 2) order="strata2 dist strata1" ;; *) order="strata1 strata2 dist" ;; esac
+  case $((round % 3)) in 1) order="dist strata1 strata2 strata1r" ;; 2) order="strata2 strata1r dist strata1" ;; *) order="strata1r strata1 strata2 dist" ;; esac
   for config in $order; do
-    case $config in dist) conc_round dist "$round" "${FPORT[dist]}" ;; strata1) conc_round strata1 "$round" "${FPORT[s1]}" ;; strata2) conc_round strata2 "$round" "${FPORT[s1]}" "${FPORT[s2]}" ;; esac
+    case $config in
+      dist) conc_round dist "$round" "${FPORT[dist]}" ;;
+      strata1) conc_round strata1 "$round" "${FPORT[s1]}" ;;
+      strata2) conc_round strata2 "$round" "${FPORT[s1]}" "${FPORT[s2]}" ;;
+      strata1r) conc_round strata1r "$round" "${FPORT[s1r]}" ;;
+    esac
   done
 done
-for config in dist strata1 strata2; do
+for config in dist strata1 strata2 strata1r; do
   log "  $config: $(awk -v k="$config" '$1 == k && $2 == "conc_mbs" { printf "%s ", $4 }' "$RESULTS")MB/s aggregate, errors $(awk -v k="$config" '$1 == k && $2 == "conc_errors" { s += $4 } END { print s }' "$RESULTS")"
 done
 
@@ -411,7 +450,8 @@ wrk_run dist "${FPORT[dist]}"
 wrk_run strata1 "${FPORT[s1]}"
 wrk_run strata2 "${FPORT[s1]}" "${FPORT[s2]}"
 record machine load_end 1 "$(load1)"
-for k in dist s1 s2; do stop_server "fan-$k"; done
+for k in dist s1 s2 s1r; do stop_server "fan-$k"; done
+fi
 
 # ---------------------------------------------------------------- summary
 

@@ -63,9 +63,14 @@ row("objects in the bucket after the push", med("dist", "s3_objects"), med("stra
 row("bytes in the bucket after the push, MiB", med("dist", "s3_mb"), med("strata", "s3_mb"), f="{:.1f}")
 row("peak RSS during push + pull, MB", med("dist", "pushpull_hwm_mb"), med("strata", "pushpull_hwm_mb"), f="{:.0f}")
 row("start to ready, s", med("dist", "ready_s"), med("strata", "ready_s"))
+row("pull, Strata redirecting blob GETs to S3, s", med("dist", "pull_s"), med("strata", "pull_redirect_s"), "≤ 1.00 (no slower)", lambda r: r <= 1.0,
+    sd=spread("dist", "pull_s"), ss=spread("strata", "pull_redirect_s"))
+row("  registry CPU of that pull, s", med("dist", "pull_cpu_s"), med("strata", "pull_redirect_cpu_s"))
+row("  S3 server CPU of that pull, s", med("dist", "pull_s3_cpu_s"), med("strata", "pull_redirect_s3_cpu_s"))
 
 fan = []
-for config, label in (("dist", "distribution, 1 process"), ("strata1", "Strata, 1 replica"), ("strata2", "Strata, 2 replicas")):
+for config, label in (("dist", "distribution, 1 process"), ("strata1", "Strata, 1 replica"), ("strata2", "Strata, 2 replicas"),
+                      ("strata1r", "Strata, 1 replica, blob GETs redirected to S3")):
     fan.append((label, fmt(med(config, "conc_mbs"), "{:.0f}") + spread(config, "conc_mbs"),
                 fmt(total(config, "conc_errors"), "{:.0f}"), fmt(med(config, "conc_cpu_s_per_gib")),
                 fmt(med(config, "manifest_rps"), "{:.0f}"), fmt(total(config, "manifest_errors"), "{:.0f}")))

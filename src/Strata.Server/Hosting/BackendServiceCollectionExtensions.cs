@@ -32,6 +32,10 @@ internal static class BackendServiceCollectionExtensions
         if (storage.IsS3)
         {
             services.AddSingleton<IBlobDriver>(_ => new S3BlobDriver(storage.S3));
+            if (storage.S3.RedirectReads)
+            {
+                services.AddSingleton(sp => new Oci.BlobReadRedirect((S3BlobDriver)sp.GetRequiredService<IBlobDriver>()));
+            }
         }
         else
         {

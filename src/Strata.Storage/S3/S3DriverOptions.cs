@@ -93,7 +93,11 @@ public sealed record S3DriverOptions
     /// </summary>
     public bool UnsignedPayload { get; init; }
 
-    /// <summary>Whether the server should redirect blob GETs to presigned URLs (<see cref="S3BlobDriver.CreatePresignedReadUrl"/>).</summary>
+    /// <summary>
+    /// Whether the server answers blob GETs with 307 to a presigned URL of the object
+    /// (<see cref="S3BlobDriver.CreatePresignedReadUrl"/>), so the bytes go from the store to the
+    /// client directly. Default false: clients must then be able to reach the store.
+    /// </summary>
     public bool RedirectReads { get; init; }
 
     /// <summary>How long a presigned GET URL stays valid. Default 20 minutes.</summary>
