@@ -22,10 +22,14 @@ public sealed class GcMetrics : IDisposable
         UploadsExpired = _meter.CreateCounter<long>("strata.gc.uploads.expired", "{upload}", "Abandoned upload sessions removed");
         OrphansDeleted = _meter.CreateCounter<long>("strata.gc.orphans.deleted", "{object}", "Stored objects no metadata knew, removed");
         DeletionFailures = _meter.CreateCounter<long>("strata.gc.deletion.failures", "{blob}", "Blob deletions postponed after a storage error");
+        ManifestsReviewed = _meter.CreateCounter<long>("strata.gc.manifests.reviewed", "{manifest}", "Manifest reviews decided");
+        BlobsReviewed = _meter.CreateCounter<long>("strata.gc.blobs.reviewed", "{blob}", "Blob reviews decided");
         RunDuration = _meter.CreateHistogram<double>("strata.gc.run.duration", "s", "Duration of collection runs");
     }
 
     public Counter<long> Runs { get; }
+    public Counter<long> ManifestsReviewed { get; }
+    public Counter<long> BlobsReviewed { get; }
     public Counter<long> ManifestsDeleted { get; }
     public Counter<long> BlobsDeleted { get; }
     public Counter<long> BytesFreed { get; }
