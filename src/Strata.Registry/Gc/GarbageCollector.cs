@@ -77,8 +77,7 @@ public sealed partial class GarbageCollector(
 
         if (!request.DryRun)
         {
-            metrics.Runs.Add(1, new KeyValuePair<string, object?>("status", status));
-            metrics.RunDuration.Record(report.Duration.TotalSeconds);
+            metrics.RecordRun(status, report.Duration, finished);
         }
 
         if (tally.Anything)
