@@ -32,7 +32,12 @@ public sealed class ReachableObjectMarker
     }
 
     /// <summary>Marks what the preserved revisions reach; null when the repository has no manifest yet.</summary>
-    public async Task<ReachableObjects?> MarkAsync(DateTimeOffset retainSince, CancellationToken cancellationToken)
+    /// <param name="retainSince">Revisions published since then are preserved.</param>
+    /// <param name="skipAbsentRoots">
+    /// A tagged revision whose root catalog is not stored is skipped instead of failing the run: a
+    /// mirror made without tagged revisions has none of them (and whatever root it has, it has whole).
+    /// </param>
+    public async Task<ReachableObjects?> MarkAsync(DateTimeOffset retainSince, bool skipAbsentRoots, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(cancellationToken).ConfigureAwait(false);
         if (manifest is null)
@@ -47,7 +52,14 @@ public sealed class ReachableObjectMarker
         Mark(marked, manifest.MetaInfoHash, ObjectKind.MetaInfo);
 
         var roots = new List<(ContentHash Hash, long Size, long Revision)> { (manifest.RootCatalogHash, manifest.RootCatalogSize, manifest.Revision) };
-        roots.AddRange(await ReadTaggedRootsAsync(manifest, cancellationToken).ConfigureAwait(false));
+        foreach (var tagged in await ReadTaggedRootsAsync(manifest, cancellationToken).ConfigureAwait(false))
+        {
+            if (!skipAbsentRoots || await IsStoredAsync(tagged.Item1, cancellationToken).ConfigureAwait(false))
+            {
+                roots.Add(tagged);
+            }
+        }
+
         roots.AddRange(await FindRecentRevisionsAsync(manifest, retainSince, cancellationToken).ConfigureAwait(false));
         foreach (var (hash, size, _) in roots)
         {
@@ -55,6 +67,19 @@ public sealed class ReachableObjectMarker
         }
 
         return new ReachableObjects(manifest, marked, roots.Select(r => r.Hash).Distinct().Count(), roots.Min(r => r.Revision), visited.Count);
+    }
+
+    private async Task<bool> IsStoredAsync(ContentHash catalog, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var opened = await _catalogs.OpenAsync(catalog, 0, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CvmfsNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The catalogs nested directly in a stored catalog (for deleting parents before children).</summary>

@@ -49,7 +49,7 @@ public sealed class RepositoryGarbageCollector
     {
         var watch = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
-        var reachable = await _marker.MarkAsync(now - _options.RevisionRetention, cancellationToken).ConfigureAwait(false);
+        var reachable = await _marker.MarkAsync(now - _options.RevisionRetention, skipAbsentRoots: false, cancellationToken).ConfigureAwait(false);
         if (reachable is null)
         {
             return new RepositoryGcResult(dryRun, 0, 0, 0, 0, 0, 0, 0, 0, 0, watch.Elapsed);

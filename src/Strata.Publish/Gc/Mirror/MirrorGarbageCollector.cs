@@ -40,7 +40,7 @@ public sealed class MirrorGarbageCollector(MirrorGcOptions options, TimeProvider
         {
             var now = _time.GetUtcNow();
             var marker = new ReachableObjectMarker(new FileSystemRepositorySource(root), work);
-            var reachable = await marker.MarkAsync(now - options.RevisionRetention, cancellationToken).ConfigureAwait(false)
+            var reachable = await marker.MarkAsync(now - options.RevisionRetention, skipAbsentRoots: true, cancellationToken).ConfigureAwait(false)
                 ?? throw new DirectoryNotFoundException($"{root} has no manifest.");
 
             var sweepBefore = now - options.ObjectGrace;
