@@ -23,7 +23,7 @@ var blobBytes = Arg("--blob-bytes", 256);
 var pushBytes = Arg("--push-bytes", 64 * 1024);
 var concurrency = Arg("--gc-concurrency", 4);
 var batchSize = Arg("--batch-size", 200);
-var workShare = ArgDouble("--work-share", 1.0);
+var workShare = ArgDouble("--work-share", 0.5);
 var data = Path.Combine(Path.GetTempPath(), "strata-gc-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(data);
 Console.WriteLine($"# Garbage collection benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");

@@ -16,12 +16,17 @@ namespace Strata.Metadata.Sqlite;
 /// references the blob, it is not being deleted, and no link of it lacks a referencing manifest in its
 /// repository — the only case where the one-by-one review would prune a link or postpone). The rest
 /// of the batch is decided one by one, with the same code as <see cref="ReviewNextBlobAsync"/>.
-/// A batch also stops once it held the write lock for <see cref="BatchHoldBudget"/>, so a push waits
-/// at most about that long behind the collector whatever the rows cost.
+/// A batch also stops once it held the write lock for <see cref="BatchHoldBudget"/> (after at least one
+/// decision), and the one statement's size adapts to that budget, so a push waits about that long at
+/// most behind the collector whatever the rows cost or the machine's load.
 /// </remarks>
 public sealed partial class SqliteMetadataStore
 {
     private static readonly TimeSpan BatchHoldBudget = TimeSpan.FromMilliseconds(5);
+    private const int MaxPlainlyKeptBatch = 10_000;
+
+    // Size of the next plainly-kept statement, adapted to BatchHoldBudget (see ReviewBlobsAsync).
+    private int _plainlyKeptBatch = 32;
 
     private const string PlainlyKeptBlobReviews = """
         DELETE FROM gc_blob_reviews
@@ -48,7 +53,9 @@ public sealed partial class SqliteMetadataStore
             {
                 var started = Stopwatch.GetTimestamp();
                 var reviews = new List<ManifestReview>();
-                while (reviews.Count < limit && Stopwatch.GetElapsedTime(started) < BatchHoldBudget && ReviewNextManifest(transaction, policy) is { } review)
+
+                // At least one review per batch, whatever the clock says: a batch that decides nothing means "none is due".
+                while (reviews.Count < limit && (reviews.Count == 0 || Stopwatch.GetElapsedTime(started) < BatchHoldBudget) && ReviewNextManifest(transaction, policy) is { } review)
                 {
                     reviews.Add(review);
                 }
@@ -68,13 +75,23 @@ public sealed partial class SqliteMetadataStore
             {
                 var started = Stopwatch.GetTimestamp();
                 var now = NowMilliseconds();
+                var size = Math.Min(limit, Volatile.Read(ref _plainlyKeptBatch));
                 var kept = transaction.Execute(
                     PlainlyKeptBlobReviews,
                     ("@due", now - (long)policy.GracePeriod.TotalMilliseconds),
                     ("@now", now),
-                    ("@limit", limit));
+                    ("@limit", size));
+
+                // The statement cannot stop halfway, so its size follows the time it took: halved when over the
+                // budget, doubled when well under (up to the caller's limit). Wall time, so a loaded machine
+                // gets smaller batches too.
+                var took = Stopwatch.GetElapsedTime(started);
+                Volatile.Write(ref _plainlyKeptBatch, took > BatchHoldBudget ? Math.Max(1, size / 2) : took < BatchHoldBudget / 2 ? Math.Min(MaxPlainlyKeptBatch, size * 2) : size);
+
                 var reviews = new List<BlobReview>();
-                while (kept + reviews.Count < limit && Stopwatch.GetElapsedTime(started) < BatchHoldBudget && ReviewNextBlob(transaction, policy) is { } review)
+                while (kept + reviews.Count < limit
+                    && (kept + reviews.Count == 0 || Stopwatch.GetElapsedTime(started) < BatchHoldBudget)
+                    && ReviewNextBlob(transaction, policy) is { } review)
                 {
                     reviews.Add(review);
                 }

@@ -116,11 +116,15 @@ public sealed class MirrorGarbageCollectorTests : IAsyncLifetime
             await ReadEveryFileAsync(next);
         }
 
-        // Revision 5 is still younger than the retention, so 5, 6 (trunk-previous) and 7 are preserved.
+        // Revision 5 is still younger than the retention, so 5, 6 (trunk-previous) and 7 are preserved;
+        // only revision 6's history database goes (each manifest names its own, as in the repository).
         var again = await collector.CollectAsync(dryRun: false, Ct);
-        Assert.Equal(0, again.Summary.ObjectsDeleted);
         Assert.Equal(3, again.Summary.PreservedRevisions);
-        Assert.Empty(MirroredObjects().Except(await ReachableAsync([5, 6, 7])));
+        var history = Assert.Single(again.Objects);
+        Assert.True(ObjectId.TryParsePath(history, out var historyId) && historyId.Kind == ObjectKind.History, history);
+        var preserved = await ReachableAsync([5, 6, 7]);
+        Assert.Empty(MirroredObjects().Except(preserved));
+        Assert.Empty(preserved.Except(MirroredObjects()));
     }
 
     [Fact]
@@ -139,6 +143,7 @@ public sealed class MirrorGarbageCollectorTests : IAsyncLifetime
         }
 
         // A collection holds it: a sync (a strata mirror --watch round) fails and leaves the mirror as it was.
+        await _registry.PushImageAsync("team/app", "2", [new LayerBuilder().File("file", "two").TarGz()], configSeed: "two");
         await _publisher.PublishAsync("team/app", "2", Ct);
         var manifestFile = Path.Combine(Stratum1, ".cvmfspublished");
         var manifestBefore = await File.ReadAllBytesAsync(manifestFile);
