@@ -92,16 +92,16 @@ public sealed partial class GarbageCollector(
     /// <remarks>
     /// Reviews are taken in batches (<see cref="GcOptions.ReviewBatchSize"/>): on SQLite one short
     /// transaction per batch, which gives way to pushes waiting for the write lock. After each batch a
-    /// loop pauses so that it works at most <see cref="GcOptions.WorkShare"/> of the time.
+    /// loop pauses so that the run's loops together work at most <see cref="GcOptions.WorkShare"/> of the time.
     /// </remarks>
     private async Task<bool> CollectAsync(GcTally tally, CancellationToken cancellationToken)
     {
         var policy = Settings.Policy;
         var batchSize = Settings.ReviewBatchSize;
         var budget = new ReviewBudget(Settings.MaxReviewsPerRun);
+        var pacer = new GcPacer(Settings.WorkShare, time);
         await RunLoopsAsync(async token =>
         {
-            var pacer = new GcPacer(Settings.WorkShare, time);
             while (budget.Take(batchSize) is var granted and > 0)
             {
                 var batch = await pacer.TimeAsync(() => store.ReviewManifestsAsync(policy, granted, token), token).ConfigureAwait(false);
@@ -122,7 +122,6 @@ public sealed partial class GarbageCollector(
 
         await RunLoopsAsync(async token =>
         {
-            var pacer = new GcPacer(Settings.WorkShare, time);
             while (budget.Take(batchSize) is var granted and > 0)
             {
                 var batch = await pacer.TimeAsync(() => store.ReviewBlobsAsync(policy, granted, token), token).ConfigureAwait(false);

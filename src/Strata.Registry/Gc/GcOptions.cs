@@ -57,7 +57,7 @@ public sealed class GcOptions
     public int ReviewBatchSize { get; set; } = 200;
 
     /// <summary>
-    /// The share of time each collection loop may work (1: no pauses). After a batch that took t a loop
+    /// The share of time a collection run may work, its loops together (1: no pauses). After a batch that took t the run
     /// pauses t × (1 − share) / share, leaving the rest of the cores and of the database to requests.
     /// Default one half: a collection takes at most twice as long as flat out, and the registry keeps
     /// serving at full speed meanwhile (docs/benchmarks.md, GC performance).
