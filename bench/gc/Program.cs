@@ -80,6 +80,12 @@ try
     var report = await gc;
     var cpuDuring = ProcessCpuSeconds() - cpuBefore;
     var locksDuring = locks.Snapshot();
+
+    // The anchor again, after the collection: on a shared machine the load drifts, so the ratio is
+    // taken against the mean of the phases before and after.
+    var afterGc = await LoadAsync(http, clients, TimeSpan.FromSeconds(loadSeconds), pushBytes, "after", () => false);
+    Console.WriteLine($"after gc:   {afterGc}");
+    var anchor = (without.OpsPerSecond + afterGc.OpsPerSecond) / 2;
     var deleted = report.GetProperty("blobsDeleted").GetInt64();
     var manifests = report.GetProperty("manifestsDeleted").GetInt64();
     var seconds = gcWatch.Elapsed.TotalSeconds;
@@ -95,7 +101,9 @@ try
     Console.WriteLine(Invariant($"| reviews decided per second (every uploaded blob is reviewed once) | {(images * (layersPerImage + 1) + garbageImages) / seconds:F0} |"));
     Console.WriteLine(Invariant($"| push+pull ops/s without gc | {without.OpsPerSecond:F1} |"));
     Console.WriteLine(Invariant($"| push+pull ops/s during gc | {during.OpsPerSecond:F1} |"));
-    Console.WriteLine(Invariant($"| **during / without** | **{during.OpsPerSecond / without.OpsPerSecond:P0}** (goal >= 90%) |"));
+    Console.WriteLine(Invariant($"| push+pull ops/s after gc (same load, garbage gone) | {afterGc.OpsPerSecond:F1} |"));
+    Console.WriteLine(Invariant($"| **during / without (mean of before and after)** | **{during.OpsPerSecond / anchor:P0}** (goal >= 90%) |"));
+    Console.WriteLine(Invariant($"| during / before only | {during.OpsPerSecond / without.OpsPerSecond:P0} |"));
     Console.WriteLine(Invariant($"| process CPU s per 1,000 push+pull ops without gc | {cpuWithout * 1000 / Math.Max(1, without.Operations):F2} |"));
     Console.WriteLine(Invariant($"| process CPU s during gc (load + collection), of which per 1,000 reviews beyond the load's own rate | {cpuDuring:F1} s, {(cpuDuring - cpuWithout / without.Elapsed.TotalSeconds * during.Elapsed.TotalSeconds) * 1000 / (images * (layersPerImage + 1) + garbageImages):F2} |"));
     Console.WriteLine(Invariant($"| pull p50 / p99 ms without gc | {without.PullP50:F1} / {without.PullP99:F1} |"));

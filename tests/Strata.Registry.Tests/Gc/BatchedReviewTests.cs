@@ -36,6 +36,10 @@ public sealed class BatchedReviewTests
             }
         }
 
+        // A tag moved: the image it left is untagged, so collected with its own blobs.
+        await registry.PushImageAsync("team/app0", "moving", RegistryHarness.Content("config-x1"), [shared, RegistryHarness.Content("layer-x1")], chunked: false, Ct);
+        await registry.PushImageAsync("team/app0", "moving", RegistryHarness.Content("config-x2"), [shared, RegistryHarness.Content("layer-x2")], chunked: false, Ct);
+
         // An abandoned push: linked, never referenced.
         await registry.UploadAsync("team/app0", RegistryHarness.Content("abandoned"), chunked: false, Ct);
         await Task.Delay(Grace + TimeSpan.FromMilliseconds(100));
@@ -49,11 +53,13 @@ public sealed class BatchedReviewTests
         Assert.Equal(dry.Blobs.Order(StringComparer.Ordinal), real.Blobs.Order(StringComparer.Ordinal));
         Assert.Equal(dry.LinksPruned, real.LinksPruned);
 
-        // Three images' config and own layer, and the abandoned blob; the shared layer stays.
-        Assert.Equal(3, real.ManifestsDeleted);
-        Assert.Equal(7, real.BlobsDeleted);
+        // The untagged manifest; the deleted images' and the untagged one's config and own layer, and the
+        // abandoned blob; the shared layer stays.
+        Assert.Equal(1, real.ManifestsDeleted);
+        Assert.Equal(9, real.BlobsDeleted);
         var expectedGone = deleted.Select(RegistryHarness.Content).Append(RegistryHarness.Content("abandoned"))
             .Concat(new[] { 0, 4, 8 }.Select(i => RegistryHarness.Content($"config{i}")))
+            .Append(RegistryHarness.Content("config-x1")).Append(RegistryHarness.Content("layer-x1"))
             .Select(c => RegistryHarness.DigestOf(c).ToString());
         Assert.Equal(expectedGone.Order(StringComparer.Ordinal), real.Blobs.Order(StringComparer.Ordinal));
         for (var i = 0; i < 12; i++)
@@ -66,7 +72,8 @@ public sealed class BatchedReviewTests
 
         // Storage holds exactly the blobs metadata knows, and nothing is left to review.
         var stored = await registry.ListStoredBlobsAsync(Ct);
-        Assert.Equal(12 - 3 + 12 - 3 + 1, stored.Count);
+        await registry.PullAndVerifyAsync("team/app0", "moving", Ct);
+        Assert.Equal(12 - 3 + 12 - 3 + 1 + 2, stored.Count);
         var backlog = await registry.Store.GetBacklogAsync(Ct);
         Assert.Equal((0L, 0L, 0L), (backlog.ManifestReviews, backlog.BlobReviews, backlog.BlobsDeleting));
     }
