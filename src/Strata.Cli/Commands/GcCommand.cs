@@ -27,13 +27,25 @@ internal static class GcCommand
         {
             Description = "Also collect the CernVM-FS repository (condemned revisions, unreachable objects). Not while a server publishes into the same storage: use POST /api/v1/gc/cvmfs there",
         };
+        var mirror = new Option<string?>("--mirror")
+        {
+            Description = "Collect a Stratum 1 directory made by strata mirror instead (same preservation rules; waits for a running mirror sync)",
+        };
+        var retention = new Option<TimeSpan?>("--revision-retention") { Description = "With --mirror: revisions younger than this are kept (default 3.00:00:00)" };
+        var grace = new Option<TimeSpan?>("--object-grace") { Description = "With --mirror: objects younger than this are kept (default 01:00:00)" };
         var command = new Command("gc", "Collect garbage now: unreferenced manifests and blobs past the grace period, abandoned uploads")
         {
-            data, config, dryRun, noSweep, quiet, cvmfs,
+            data, config, dryRun, noSweep, quiet, cvmfs, mirror, retention, grace,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(mirror) is { Length: > 0 } mirrorDirectory)
+            {
+                return await MirrorGcCommand.RunAsync(
+                    mirrorDirectory, result.GetValue(dryRun), result.GetValue(quiet), result.GetValue(retention), result.GetValue(grace), cancellationToken);
+            }
+
             var settings = new Dictionary<string, string?>
             {
                 // Nothing is served; the background collector stays off, the run below is the only one.

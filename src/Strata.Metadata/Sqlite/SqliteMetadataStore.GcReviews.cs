@@ -23,32 +23,23 @@ public sealed partial class SqliteMetadataStore
     public Task<ManifestReview?> ReviewNextManifestAsync(GcPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return WriteAsync(transaction => ReviewNextManifest(transaction, policy), cancellationToken);
+        return BackgroundWriteAsync(transaction => ReviewNextManifest(transaction, policy), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<BlobReview?> ReviewNextBlobAsync(GcPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return WriteAsync(transaction => ReviewNextBlob(transaction, policy), cancellationToken);
+        return BackgroundWriteAsync(transaction => ReviewNextBlob(transaction, policy), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<bool> CompleteBlobDeletionAsync(Digest digest, CancellationToken cancellationToken) =>
-        WriteAsync(
-            transaction =>
-            {
-                var removed = transaction.Execute(
-                    "DELETE FROM blobs WHERE digest = @digest AND deleting_since IS NOT NULL",
-                    ("@digest", digest.ToString()));
-                transaction.Execute("DELETE FROM gc_blob_reviews WHERE digest = @digest", ("@digest", digest.ToString()));
-                return removed > 0;
-            },
-            cancellationToken);
+        BackgroundWriteAsync(transaction => CompleteBlobDeletion(transaction, digest.ToString()), cancellationToken);
 
     /// <inheritdoc />
     public Task PostponeBlobDeletionAsync(Digest digest, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
-        WriteAsync(
+        BackgroundWriteAsync(
             transaction => transaction.Execute(
                 "UPDATE gc_blob_reviews SET lease_until = @retryAt WHERE digest = @digest",
                 ("@digest", digest.ToString()),
@@ -276,6 +267,13 @@ public sealed partial class SqliteMetadataStore
         transaction.Execute("UPDATE blobs SET deleting_since = @now WHERE digest = @digest", ("@digest", digest), ("@now", now));
         LeaseBlobReview(transaction, digest, leaseUntil);
         return new BlobReview(parsed, size.Value, GcVerdict.Condemned, pruned);
+    }
+
+    private static bool CompleteBlobDeletion(SqliteTransaction transaction, string digest)
+    {
+        var removed = transaction.Execute("DELETE FROM blobs WHERE digest = @digest AND deleting_since IS NOT NULL", ("@digest", digest));
+        transaction.Execute("DELETE FROM gc_blob_reviews WHERE digest = @digest", ("@digest", digest));
+        return removed > 0;
     }
 
     private static void LeaseBlobReview(SqliteTransaction transaction, string digest, long leaseUntil) =>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Strata.Metadata.Contracts;
 
@@ -36,6 +38,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
     private readonly string _writeConnectionString;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private int _foregroundWriters;
     private SqliteConnection? _writeConnection;
     private volatile bool _disposed;
 
@@ -162,9 +165,27 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
     }
 
     /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction on the write connection, committed if it returns.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <remarks>A foreground write: background writes (<see cref="BackgroundWriteAsync"/>) let it go first.</remarks>
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var waitStarted = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _foregroundWriters);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _foregroundWriters);
+        }
+
+        return RunWriteHeld(work, operation, waitStarted);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the write lock already taken; releases it and records wait and hold times.</summary>
+    private T RunWriteHeld<T>(Func<SqliteTransaction, T> work, string operation, long waitStarted)
+    {
+        var held = Stopwatch.GetTimestamp();
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -179,6 +200,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore
         finally
         {
             _writeLock.Release();
+            SqliteWriteMetrics.Record(operation, waitStarted, held, Stopwatch.GetTimestamp());
         }
     }
 

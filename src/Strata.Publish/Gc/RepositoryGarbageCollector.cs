@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using Strata.Cvmfs;
-using Strata.Cvmfs.Catalogs;
-using Strata.Cvmfs.History;
-using Strata.Cvmfs.Manifest;
 using Strata.Cvmfs.Objects;
-using Strata.Cvmfs.Reading;
 using Strata.Publish.Storage;
-using Strata.Publish.Trees;
 using Strata.Storage.Drivers;
 
 namespace Strata.Publish.Gc;
@@ -33,11 +27,10 @@ namespace Strata.Publish.Gc;
 /// </remarks>
 public sealed class RepositoryGarbageCollector
 {
-    private const string ManifestFile = ".cvmfspublished";
     private readonly IBlobDriver _driver;
     private readonly RepositoryGcOptions _options;
     private readonly TimeProvider _time;
-    private readonly CatalogCache _catalogs;
+    private readonly ReachableObjectMarker _marker;
     private readonly string _prefix;
 
     public RepositoryGarbageCollector(IBlobDriver driver, RepositoryGcOptions options, TimeProvider? timeProvider = null)
@@ -48,7 +41,7 @@ public sealed class RepositoryGarbageCollector
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _prefix = CvmfsStoragePaths.Prefix(options.RepositoryName);
-        _catalogs = new CatalogCache(new DriverRepositorySource(driver, options.RepositoryName), Path.Combine(options.WorkDirectory, "gc-catalogs"));
+        _marker = new ReachableObjectMarker(new DriverRepositorySource(driver, options.RepositoryName), options.WorkDirectory);
     }
 
     /// <summary>Collects once; with <paramref name="dryRun"/> only counts what would be deleted.</summary>
@@ -56,28 +49,13 @@ public sealed class RepositoryGarbageCollector
     {
         var watch = Stopwatch.StartNew();
         var now = _time.GetUtcNow();
-        var manifest = await ReadManifestAsync(cancellationToken).ConfigureAwait(false);
-        if (manifest is null)
+        var reachable = await _marker.MarkAsync(now - _options.RevisionRetention, skipAbsentRoots: false, cancellationToken).ConfigureAwait(false);
+        if (reachable is null)
         {
             return new RepositoryGcResult(dryRun, 0, 0, 0, 0, 0, 0, 0, 0, 0, watch.Elapsed);
         }
 
-        var marked = new HashSet<string>(StringComparer.Ordinal);
-        var visited = new HashSet<ContentHash>();
-        Mark(marked, manifest.CertificateHash, ObjectKind.Certificate);
-        Mark(marked, manifest.HistoryHash, ObjectKind.History);
-        Mark(marked, manifest.MetaInfoHash, ObjectKind.MetaInfo);
-
-        var roots = new List<(ContentHash Hash, long Size, long Revision)> { (manifest.RootCatalogHash, manifest.RootCatalogSize, manifest.Revision) };
-        roots.AddRange(await ReadTaggedRootsAsync(manifest, cancellationToken).ConfigureAwait(false));
-        roots.AddRange(await FindRecentRevisionsAsync(manifest, now - _options.RevisionRetention, cancellationToken).ConfigureAwait(false));
-        var oldest = roots.Min(r => r.Revision);
-        var preserved = roots.Select(r => r.Hash).Distinct().Count();
-        foreach (var (hash, size, _) in roots)
-        {
-            await MarkCatalogTreeAsync(hash, size, marked, visited, cancellationToken).ConfigureAwait(false);
-        }
-
+        var marked = reachable.Objects;
         long stored = 0, deleted = 0, bytes = 0, young = 0;
         var sweepBefore = now - _options.ObjectGrace;
         await foreach (var item in _driver.ListAsync(_prefix + "data", cancellationToken).ConfigureAwait(false))
@@ -109,127 +87,6 @@ public sealed class RepositoryGarbageCollector
             bytes += item.Size;
         }
 
-        return new RepositoryGcResult(dryRun, manifest.Revision, preserved, oldest, visited.Count, marked.Count, stored, deleted, bytes, young, watch.Elapsed);
-    }
-
-    /// <summary>Root catalogs of the revisions before the current one that are younger than <paramref name="cutoff"/>.</summary>
-    private async Task<List<(ContentHash, long, long)>> FindRecentRevisionsAsync(RepositoryManifest manifest, DateTimeOffset cutoff, CancellationToken cancellationToken)
-    {
-        var roots = new List<(ContentHash, long, long)>();
-        using var current = await _catalogs.OpenAsync(manifest.RootCatalogHash, manifest.RootCatalogSize, cancellationToken).ConfigureAwait(false);
-        var previous = current.PreviousRevision;
-        while (previous is { } hash)
-        {
-            Catalog catalog;
-            try
-            {
-                catalog = await _catalogs.OpenAsync(hash, 0, cancellationToken).ConfigureAwait(false);
-            }
-            catch (CvmfsNotFoundException)
-            {
-                // Collected by an earlier run: everything before it is gone too.
-                break;
-            }
-
-            using (catalog)
-            {
-                if (DateTimeOffset.FromUnixTimeSeconds(catalog.LastModified) < cutoff)
-                {
-                    break;
-                }
-
-                roots.Add((hash, 0, catalog.Revision));
-                previous = catalog.PreviousRevision;
-            }
-        }
-
-        return roots;
-    }
-
-    /// <summary>Root catalogs named by the current history database's tags (<c>trunk-previous</c> among them).</summary>
-    private async Task<List<(ContentHash, long, long)>> ReadTaggedRootsAsync(RepositoryManifest manifest, CancellationToken cancellationToken)
-    {
-        if (manifest.HistoryHash is not { } history)
-        {
-            return [];
-        }
-
-        var file = Path.Combine(_options.WorkDirectory, "gc-history-" + Guid.NewGuid().ToString("N") + ".sqlite");
-        Directory.CreateDirectory(_options.WorkDirectory);
-        try
-        {
-            var fetcher = new ObjectFetcher(new DriverRepositorySource(_driver, _options.RepositoryName), new ObjectFetcherOptions { TemporaryDirectory = _options.WorkDirectory });
-            await fetcher.FetchToFileAsync(new ObjectId(history, ObjectKind.History), file, 256L * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-            using var database = HistoryDatabase.Open(file);
-            return database.Tags.Select(t => (t.RootCatalogHash, t.RootCatalogSize, t.Revision)).ToList();
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    /// <summary>Marks a catalog, every catalog nested in it and every object their entries name.</summary>
-    private async Task MarkCatalogTreeAsync(ContentHash root, long rootSize, HashSet<string> marked, HashSet<ContentHash> visited, CancellationToken cancellationToken)
-    {
-        var pending = new Stack<(ContentHash Hash, long Size)>();
-        pending.Push((root, rootSize));
-        while (pending.TryPop(out var next))
-        {
-            if (!visited.Add(next.Hash))
-            {
-                continue;
-            }
-
-            Mark(marked, next.Hash, ObjectKind.Catalog);
-            using var catalog = await _catalogs.OpenAsync(next.Hash, next.Size, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in catalog.EnumerateEntries())
-            {
-                if (entry.ContentHash is not { IsEmpty: false } content)
-                {
-                    continue;
-                }
-
-                Mark(marked, content, ObjectKind.File);
-                if (entry.IsChunked)
-                {
-                    foreach (var chunk in catalog.ListChunks(entry.Key, entry.HashAlgorithm))
-                    {
-                        Mark(marked, chunk.Hash, ObjectKind.Partial);
-                    }
-                }
-            }
-
-            foreach (var nested in catalog.NestedCatalogs)
-            {
-                pending.Push((nested.Hash, nested.Size));
-            }
-        }
-    }
-
-    private static void Mark(HashSet<string> marked, ContentHash? hash, ObjectKind kind)
-    {
-        if (hash is { IsEmpty: false } value)
-        {
-            marked.Add(new ObjectId(value, kind).Path);
-        }
-    }
-
-    private async Task<RepositoryManifest?> ReadManifestAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stream = await _driver.OpenReadAsync(_prefix + ManifestFile, 0, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return SignedManifest.Parse(buffer.ToArray()).Manifest;
-            }
-        }
-        catch (StoredObjectNotFoundException)
-        {
-            return null;
-        }
+        return new RepositoryGcResult(dryRun, reachable.Manifest.Revision, reachable.PreservedRevisions, reachable.OldestPreservedRevision, reachable.CatalogsVisited, marked.Count, stored, deleted, bytes, young, watch.Elapsed);
     }
 }

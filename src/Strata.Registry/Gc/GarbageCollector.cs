@@ -77,8 +77,7 @@ public sealed partial class GarbageCollector(
 
         if (!request.DryRun)
         {
-            metrics.Runs.Add(1, new KeyValuePair<string, object?>("status", status));
-            metrics.RunDuration.Record(report.Duration.TotalSeconds);
+            metrics.RecordRun(status, report.Duration, finished);
         }
 
         if (tally.Anything)
@@ -90,58 +89,94 @@ public sealed partial class GarbageCollector(
     }
 
     /// <summary>Decides due reviews until none is due or the run's limit is reached; false when the limit stopped it.</summary>
+    /// <remarks>
+    /// Reviews are taken in batches (<see cref="GcOptions.ReviewBatchSize"/>): on SQLite one short
+    /// transaction per batch, which gives way to pushes waiting for the write lock. After each batch a
+    /// loop pauses so that the run's loops together work at most <see cref="GcOptions.WorkShare"/> of the time.
+    /// </remarks>
     private async Task<bool> CollectAsync(GcTally tally, CancellationToken cancellationToken)
     {
         var policy = Settings.Policy;
+        var batchSize = Settings.ReviewBatchSize;
         var budget = new ReviewBudget(Settings.MaxReviewsPerRun);
+        var pacer = new GcPacer(Settings.WorkShare, time);
         await RunLoopsAsync(async token =>
         {
-            while (budget.TryTake() && await store.ReviewNextManifestAsync(policy, token).ConfigureAwait(false) is { } review)
+            while (budget.Take(batchSize) is var granted and > 0)
             {
-                if (review.Verdict == GcVerdict.Deleted)
+                var batch = await pacer.TimeAsync(() => store.ReviewManifestsAsync(policy, granted, token), token).ConfigureAwait(false);
+                budget.Return(granted - batch.Count);
+                metrics.ManifestsReviewed.Add(batch.Count);
+                foreach (var review in batch.Where(r => r.Verdict == GcVerdict.Deleted))
                 {
                     tally.Manifest($"{review.Repository}@{review.Digest}");
                     metrics.ManifestsDeleted.Add(1);
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
 
         await RunLoopsAsync(async token =>
         {
-            while (budget.TryTake() && await store.ReviewNextBlobAsync(policy, token).ConfigureAwait(false) is { } review)
+            while (budget.Take(batchSize) is var granted and > 0)
             {
-                tally.Links(review.LinksPruned);
-                if (review.Verdict == GcVerdict.Condemned)
+                var batch = await pacer.TimeAsync(() => store.ReviewBlobsAsync(policy, granted, token), token).ConfigureAwait(false);
+                budget.Return(granted - batch.Decided);
+                metrics.BlobsReviewed.Add(batch.Decided);
+                tally.Links(batch.Reviews.Sum(r => r.LinksPruned));
+                var condemned = batch.Reviews.Where(r => r.Verdict == GcVerdict.Condemned).ToList();
+                if (condemned.Count > 0)
                 {
-                    await DeleteBlobAsync(review, tally, token).ConfigureAwait(false);
+                    await pacer.TimeAsync(() => DeleteBlobsAsync(condemned, tally, token), token).ConfigureAwait(false);
+                }
+
+                if (batch.Decided == 0)
+                {
+                    break;
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
         return !budget.Exhausted;
     }
 
-    /// <summary>Steps 2 and 3 of a blob deletion (see <see cref="IGarbageCollectionStore"/>): bytes, then the row.</summary>
-    private async Task DeleteBlobAsync(BlobReview review, GcTally tally, CancellationToken cancellationToken)
+    /// <summary>Steps 2 and 3 of blob deletions (see <see cref="IGarbageCollectionStore"/>): bytes, then the rows of those whose bytes went.</summary>
+    private async Task<bool> DeleteBlobsAsync(List<BlobReview> condemned, GcTally tally, CancellationToken cancellationToken)
     {
-        try
+        var gone = new List<BlobReview>(condemned.Count);
+        foreach (var review in condemned)
         {
-            await driver.DeleteAsync(BlobPaths.Blob(review.Digest), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The blob stays marked (pushes of it wait or get 503) and the review comes back after a pause.
-            metrics.DeletionFailures.Add(1);
-            LogBlobDeletionFailed(logger, e, review.Digest.ToString());
-            await store.PostponeBlobDeletionAsync(review.Digest, time.GetUtcNow() + Settings.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
-            return;
+            try
+            {
+                await driver.DeleteAsync(BlobPaths.Blob(review.Digest), cancellationToken).ConfigureAwait(false);
+                gone.Add(review);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The blob stays marked (pushes of it wait or get 503) and the review comes back after a pause.
+                metrics.DeletionFailures.Add(1);
+                LogBlobDeletionFailed(logger, e, review.Digest.ToString());
+                await store.PostponeBlobDeletionAsync(review.Digest, time.GetUtcNow() + Settings.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
-        if (await store.CompleteBlobDeletionAsync(review.Digest, CancellationToken.None).ConfigureAwait(false))
+        if (gone.Count == 0)
+        {
+            return true;
+        }
+
+        var completed = (await store.CompleteBlobDeletionsAsync([.. gone.Select(r => r.Digest)], CancellationToken.None).ConfigureAwait(false)).ToHashSet();
+        foreach (var review in gone.Where(r => completed.Contains(r.Digest)))
         {
             tally.Blob(review.Digest.ToString(), review.Size);
             metrics.BlobsDeleted.Add(1);
             metrics.BytesFreed.Add(review.Size);
         }
+
+        return true;
     }
 
     /// <summary>Dry run: the store decides every due review in a transaction it rolls back.</summary>

@@ -49,6 +49,22 @@ public sealed class GcOptions
     [Range(1, 100_000_000)]
     public int MaxReviewsPerRun { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Reviews decided together: on SQLite one short transaction per batch (a batch also ends after
+    /// 5 ms of work), instead of one per review.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ReviewBatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// The share of time a collection run may work, its loops together (1: no pauses). After a batch that took t the run
+    /// pauses t × (1 − share) / share, leaving the rest of the cores and of the database to requests.
+    /// Default one half: a collection takes at most twice as long as flat out, and the registry keeps
+    /// serving at full speed meanwhile (docs/benchmarks.md, GC performance).
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double WorkShare { get; set; } = 0.5;
+
     /// <summary>How long a push waits for a deletion of the same blob in progress before it answers 503.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan BlobDeletionWait { get; set; } = TimeSpan.FromSeconds(30);

@@ -12,6 +12,7 @@ using Strata.Server.Cvmfs;
 using Strata.Server.Gc;
 using Strata.Server.Http;
 using Strata.Server.Management;
+using Strata.Server.Metrics;
 using Strata.Server.Oci;
 using Strata.Server.Publication;
 
@@ -68,6 +69,7 @@ public static class StrataServer
         builder.Services.AddStrataPublication(configuration, options);
         builder.Services.AddStrataGc(configuration);
         builder.Services.AddStrataAuth(configuration, options);
+        builder.Services.AddStrataMetrics(configuration);
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v2"), v2 => v2.UseMiddleware<OciErrorMiddleware>());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/v2"), other => other.UseMiddleware<BackendUnavailableMiddleware>());
@@ -77,6 +79,7 @@ public static class StrataServer
         PublicationEndpoints.Map(app);
         HealthEndpoints.Map(app);
         GcEndpoints.Map(app);
+        app.MapStrataMetrics();
         return app;
     }
 

@@ -50,6 +50,58 @@ public interface IGarbageCollectionStore
     /// <summary>Removes a blob marked deleting (its bytes are gone) and its review. False when there was no such mark.</summary>
     Task<bool> CompleteBlobDeletionAsync(Digest digest, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Decides up to <paramref name="limit"/> due manifest reviews, each exactly as
+    /// <see cref="ReviewNextManifestAsync"/> would. A store with one writer (SQLite) decides them in one
+    /// short transaction, so a collection takes the write lock once per batch instead of once per review;
+    /// the default decides them one by one. Empty when none is due.
+    /// </summary>
+    async Task<IReadOnlyList<ManifestReview>> ReviewManifestsAsync(GcPolicy policy, int limit, CancellationToken cancellationToken)
+    {
+        var reviews = new List<ManifestReview>();
+        while (reviews.Count < limit && await ReviewNextManifestAsync(policy, cancellationToken).ConfigureAwait(false) is { } review)
+        {
+            reviews.Add(review);
+        }
+
+        return reviews;
+    }
+
+    /// <summary>
+    /// Decides up to <paramref name="limit"/> due blob reviews with the same verdicts as
+    /// <see cref="ReviewNextBlobAsync"/> (see <see cref="BlobReviewBatch"/> for what is listed). A store
+    /// with one writer (SQLite) decides them in one short transaction; the default, one by one.
+    /// </summary>
+    async Task<BlobReviewBatch> ReviewBlobsAsync(GcPolicy policy, int limit, CancellationToken cancellationToken)
+    {
+        var reviews = new List<BlobReview>();
+        while (reviews.Count < limit && await ReviewNextBlobAsync(policy, cancellationToken).ConfigureAwait(false) is { } review)
+        {
+            reviews.Add(review);
+        }
+
+        return new BlobReviewBatch(reviews.Count, reviews);
+    }
+
+    /// <summary>
+    /// <see cref="CompleteBlobDeletionAsync"/> for several blobs whose bytes are gone (one transaction on
+    /// SQLite); returns those that were still marked deleting.
+    /// </summary>
+    async Task<IReadOnlyList<Digest>> CompleteBlobDeletionsAsync(IReadOnlyList<Digest> digests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        var completed = new List<Digest>();
+        foreach (var digest in digests)
+        {
+            if (await CompleteBlobDeletionAsync(digest, cancellationToken).ConfigureAwait(false))
+            {
+                completed.Add(digest);
+            }
+        }
+
+        return completed;
+    }
+
     /// <summary>The bytes could not be deleted: the blob stays marked and its review is retried at <paramref name="retryAt"/>.</summary>
     Task PostponeBlobDeletionAsync(Digest digest, DateTimeOffset retryAt, CancellationToken cancellationToken);
 
