@@ -125,6 +125,23 @@ public sealed partial class BatchingAuditSink : BackgroundService, IAuditSink
         await DrainAsync(batch, stopping: true).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops the writer, then stores whatever is still queued. The second drain matters when the host
+    /// stops right after it started: .NET runs <see cref="ExecuteAsync"/> through <c>Task.Run</c> with
+    /// the stopping token, so a stop that comes first cancels it before it ever runs, and its own final
+    /// drain never happens.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Only once the writer is finished: the queue has a single reader.
+        if (ExecuteTask is null || ExecuteTask.IsCompleted)
+        {
+            await DrainAsync(new List<AuditEntry>(BatchSize), stopping: true).ConfigureAwait(false);
+        }
+    }
+
     public override void Dispose()
     {
         _wake.Dispose();
