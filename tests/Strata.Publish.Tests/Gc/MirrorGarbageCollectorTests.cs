@@ -209,61 +209,13 @@ public sealed class MirrorGarbageCollectorTests : IAsyncLifetime
         Assert.NotEmpty(tree);
     }
 
-    private HashSet<string> MirroredObjects() =>
-        Directory.EnumerateFiles(Path.Combine(Stratum1, "data"), "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(Stratum1, f).Replace('\\', '/'))
-            .Where(p => ObjectId.TryParsePath(p, out _))
-            .ToHashSet(StringComparer.Ordinal);
+    private HashSet<string> MirroredObjects() => RepositoryObjects.Stored(Stratum1);
 
     /// <summary>Every object the given revisions reach in the mirror, plus the current certificate and history: their catalogs walked.</summary>
     private async Task<HashSet<string>> ReachableAsync(long[] revisions)
     {
-        var reachable = new HashSet<string>(StringComparer.Ordinal);
         await using var current = await OpenMirrorAsync();
-        var manifest = current.Manifest.Manifest;
-        reachable.Add(new ObjectId(manifest.CertificateHash!.Value, ObjectKind.Certificate).Path);
-        reachable.Add(new ObjectId(manifest.HistoryHash!.Value, ObjectKind.History).Path);
-        var cache = new CatalogCache(new FileSystemRepositorySource(Stratum1), Path.Combine(_registry.Directory, "verify-" + Guid.NewGuid().ToString("N")));
-        var root = manifest.RootCatalogHash;
-        for (var revision = manifest.Revision; revision >= revisions.Min(); revision--)
-        {
-            using var catalog = await cache.OpenAsync(root, 0, Ct);
-            if (revisions.Contains(revision))
-            {
-                await AddTreeAsync(cache, root, reachable);
-            }
-
-            if (catalog.PreviousRevision is not { } previous)
-            {
-                break;
-            }
-
-            root = previous;
-        }
-
-        return reachable;
-    }
-
-    private static async Task AddTreeAsync(CatalogCache cache, ContentHash hash, HashSet<string> reachable)
-    {
-        reachable.Add(new ObjectId(hash, ObjectKind.Catalog).Path);
-        using var catalog = await cache.OpenAsync(hash, 0, Ct);
-        foreach (var entry in catalog.ListAll())
-        {
-            if (entry.ContentHash is { IsEmpty: false } content)
-            {
-                reachable.Add(new ObjectId(content, ObjectKind.File).Path);
-                foreach (var chunk in entry.IsChunked ? catalog.ListChunks(entry.Key, entry.HashAlgorithm) : [])
-                {
-                    reachable.Add(new ObjectId(chunk.Hash, ObjectKind.Partial).Path);
-                }
-            }
-        }
-
-        foreach (var nested in catalog.NestedCatalogs)
-        {
-            await AddTreeAsync(cache, nested.Hash, reachable);
-        }
+        return await RepositoryObjects.ReachableAsync(current, Stratum1, _registry.Directory, revisions, Ct);
     }
 
     private static async Task<List<string>> RunStrataAsync(params string[] arguments)
