@@ -145,26 +145,8 @@ read_rate() {
 
 # ---------------------------------------------------------------- strata build, server, images
 
-if [[ -z ${STRATA_BIN:-} ]]; then
-  STRATA_REV=${STRATA_REV:-HEAD}
-  snapshot=$BENCH_WORK/snapshot
-  rm -rf "$snapshot" "$BENCH_WORK/strata-bin"
-  mkdir -p "$snapshot"
-  if [[ $STRATA_REV == worktree ]]; then
-    STRATA_BUILT="$(git -C "$REPO_ROOT" rev-parse --short HEAD)+working-tree"
-    (cd "$REPO_ROOT" && tar -cf - --exclude=bin --exclude=obj src Directory.Build.props Directory.Packages.props) | tar -xf - -C "$snapshot"
-  else
-    STRATA_BUILT=$(git -C "$REPO_ROOT" rev-parse --short "$STRATA_REV")
-    git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
-  fi
-  log "publishing Strata $STRATA_BUILT (Release)"
-  dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$BENCH_WORK/strata-bin" >"$LOGS/publish.log" 2>&1 \
-    || die "dotnet publish failed; see $LOGS/publish.log"
-  STRATA_BIN=$BENCH_WORK/strata-bin/strata
-else
-  STRATA_BUILT="prebuilt $STRATA_BIN"
-fi
-[[ -x $STRATA_BIN ]] || die "no strata executable at $STRATA_BIN"
+. "$REPO_ROOT/bench/lib/strata-bin.sh"
+ensure_strata_bin strata-bin
 
 LAYOUT=$BENCH_WORK/layout-$LARGE_MB
 if [[ -s $LAYOUT.env ]] && ! grep -q SLIM_FILES "$LAYOUT.env"; then rm -f "$LAYOUT.env"; fi   # made before the slim image

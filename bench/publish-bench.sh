@@ -84,23 +84,8 @@ free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 
 # ---------------------------------------------------------------- Strata build, image sets
 
-STRATA_REV=${STRATA_REV:-HEAD}
-if [[ -n ${STRATA_BIN:-} ]]; then
-  STRATA_BUILT="prebuilt $STRATA_BIN"
-else
-  snapshot=$BENCH_WORK/publish-snapshot
-  rm -rf "$snapshot" "$BENCH_WORK/publish-strata-bin"; mkdir -p "$snapshot"
-  if [[ $STRATA_REV == worktree ]]; then
-    STRATA_BUILT="$(git -C "$REPO_ROOT" rev-parse --short HEAD)+working-tree"
-    (cd "$REPO_ROOT" && tar -cf - --exclude=bin --exclude=obj src Directory.Build.props Directory.Packages.props) | tar -xf - -C "$snapshot"
-  else
-    STRATA_BUILT=$(git -C "$REPO_ROOT" rev-parse --short "$STRATA_REV")
-    git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
-  fi
-  log "publishing Strata $STRATA_BUILT (Release)"
-  dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$BENCH_WORK/publish-strata-bin" >"$LOGS/publish.log" 2>&1 || die "dotnet publish failed; see $LOGS/publish.log"
-  STRATA_BIN=$BENCH_WORK/publish-strata-bin/strata
-fi
+. "$REPO_ROOT/bench/lib/strata-bin.sh"
+ensure_strata_bin publish-strata-bin
 
 if [[ ! -s $IMAGES/summary.json ]]; then
   log "building the image set (scale $SCALE) into $IMAGES"

@@ -270,29 +270,8 @@ PY=$(command -v /usr/bin/python3 || command -v python3)
 mkdir -p "$LOGS" "$BENCH_WORK"
 : >"$RESULTS"
 
-STRATA_REV=${STRATA_REV:-HEAD}
-if [[ -n ${STRATA_BIN:-} ]]; then
-  STRATA_BUILT="prebuilt $STRATA_BIN"
-else
-  # Publish from a copy (a commit, or the working tree as it is now), so that concurrent edits
-  # and builds in this tree neither break nor change what is measured.
-  snapshot=$BENCH_WORK/snapshot
-  rm -rf "$snapshot" "$BENCH_WORK/strata-bin"
-  mkdir -p "$snapshot"
-  if [[ $STRATA_REV == worktree ]]; then
-    STRATA_BUILT="$(git -C "$REPO_ROOT" rev-parse --short HEAD)+working-tree"
-    (cd "$REPO_ROOT" && tar -cf - --exclude=bin --exclude=obj --exclude=TestResults src Directory.Build.props Directory.Packages.props) \
-      | tar -xf - -C "$snapshot"
-  else
-    STRATA_BUILT=$(git -C "$REPO_ROOT" rev-parse --short "$STRATA_REV")
-    git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
-  fi
-  log "publishing Strata $STRATA_BUILT (Release)"
-  dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$BENCH_WORK/strata-bin" >"$LOGS/publish.log" 2>&1 \
-    || die "dotnet publish failed; see $LOGS/publish.log"
-  STRATA_BIN=$BENCH_WORK/strata-bin/strata
-fi
-[[ -x $STRATA_BIN ]] || die "no strata executable at $STRATA_BIN"
+. "$REPO_ROOT/bench/lib/strata-bin.sh"
+ensure_strata_bin strata-bin
 
 if [[ ! -s $IMAGES/summary.json ]]; then
   log "building the image set (scale $SCALE) into $IMAGES (cached for later runs)"

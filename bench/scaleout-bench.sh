@@ -216,26 +216,8 @@ eval "$(bash "$REPO_ROOT/scripts/services/start-s3.sh" 2>>"$LOGS/services.log")"
 eval "$(bash "$REPO_ROOT/scripts/services/start-postgres.sh" 2>>"$LOGS/services.log")"
 set +a
 
-STRATA_REV=${STRATA_REV:-HEAD}
-if [[ -n ${STRATA_BIN:-} ]]; then
-  STRATA_BUILT="prebuilt $STRATA_BIN"
-else
-  snapshot=$BENCH_WORK/snapshot-scaleout
-  rm -rf "$snapshot" "$BENCH_WORK/strata-bin-scaleout"
-  mkdir -p "$snapshot"
-  if [[ $STRATA_REV == worktree ]]; then
-    STRATA_BUILT="$(git -C "$REPO_ROOT" rev-parse --short HEAD)+working-tree"
-    (cd "$REPO_ROOT" && tar -cf - --exclude=bin --exclude=obj src Directory.Build.props Directory.Packages.props) | tar -xf - -C "$snapshot"
-  else
-    STRATA_BUILT=$(git -C "$REPO_ROOT" rev-parse --short "$STRATA_REV")
-    git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
-  fi
-  log "publishing Strata $STRATA_BUILT (Release)"
-  dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$BENCH_WORK/strata-bin-scaleout" >"$LOGS/publish.log" 2>&1 \
-    || die "dotnet publish failed; see $LOGS/publish.log"
-  STRATA_BIN=$BENCH_WORK/strata-bin-scaleout/strata
-fi
-[[ -x $STRATA_BIN ]] || die "no strata executable at $STRATA_BIN"
+. "$REPO_ROOT/bench/lib/strata-bin.sh"
+ensure_strata_bin strata-bin-scaleout
 
 for set in "$IMAGES:$SCALE" "$WARM_IMAGES:0.01"; do
   dir=${set%%:*}; scale=${set#*:}
