@@ -44,8 +44,9 @@ public sealed class KillDuringPublicationTests
             var attempts = 0;
             foreach (var delay in (int[])[300, 1200])
             {
-                // Running in this process: the attempt counter moved past the last one seen.
-                var running = await WaitForAsync(server, "library/big:1", s => s.State != "queued" && (s.State != "running" || s.Attempts > attempts), TimeSpan.FromSeconds(120));
+                // Running in this process: the attempt counter moved past the last one seen. Right
+                // after the push the job may not be enqueued yet (status 404, "unknown"): keep waiting.
+                var running = await WaitForAsync(server, "library/big:1", s => s.State == "succeeded" || (s.State == "running" && s.Attempts > attempts), TimeSpan.FromSeconds(120));
                 if (running.State == "succeeded")
                 {
                     break;
