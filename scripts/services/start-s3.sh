@@ -70,11 +70,19 @@ for port in "$S3_PORT" "$OBJ" "$CONT" "$ACC" "$MC"; do
   fi
 done
 
-# 3. config: one replica, one device, no mount checks, every server single-process
+# 3. config: one replica, one device, no mount checks. The proxy and object servers (the byte path)
+# run S3_WORKERS processes each (default 2), the account and container servers one. Timeouts are
+# a test server's, sized for a loaded 2-core machine rather than a data centre: with Swift's defaults
+# (one process each; the proxy gives an object server 0.5 s to accept and 10 s per chunk; the object
+# server waits 1 s for its container update) 32 concurrent 100 MiB GETs beside other work made the
+# proxy answer 503 and cut responses mid-stream (1,309 503s in one benchmark run), and a slow
+# container update becomes an async pending that no updater here ever applies, i.e. a listing that
+# misses an object. Larger chunks (1 MiB instead of 64 KiB) cut the Python work per byte.
+# Settings and why: docs/architecture.md, "Scale-out on S3, third pass".
 ME=$(id -un)
+WORKERS=${S3_WORKERS:-2}
 common="[DEFAULT]
 bind_ip = 127.0.0.1
-workers = 0
 user = $ME
 swift_dir = $ETC
 devices = $S3_DIR/srv
@@ -83,9 +91,16 @@ disable_fallocate = true
 log_level = WARNING"
 printf '[swift-hash]\nswift_hash_path_prefix = strata\nswift_hash_path_suffix = strata\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n' >"$ETC/swift.conf"
 for s in object container account; do
-  port=$OBJ; [[ $s == container ]] && port=$CONT; [[ $s == account ]] && port=$ACC
-  printf '%s\nbind_port = %s\n[pipeline:main]\npipeline = healthcheck %s-server\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n[app:%s-server]\nuse = egg:swift#%s\n' \
-    "$common" "$port" "$s" "$s" "$s" >"$ETC/$s-server.conf"
+  port=$OBJ extra="workers = 0"; [[ $s == container ]] && port=$CONT; [[ $s == account ]] && port=$ACC
+  [[ $s == object ]] && extra="workers = $WORKERS
+client_timeout = 300
+node_timeout = 30
+conn_timeout = 5
+container_update_timeout = 30
+network_chunk_size = 1048576
+disk_chunk_size = 1048576"
+  printf '%s\nbind_port = %s\n%s\n[pipeline:main]\npipeline = healthcheck %s-server\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n[app:%s-server]\nuse = egg:swift#%s\n' \
+    "$common" "$port" "$extra" "$s" "$s" "$s" >"$ETC/$s-server.conf"
 done
 "$PY" - "$ETC" "$OBJ" "$CONT" "$ACC" <<'RINGS'   # rings: 64 partitions, 1 replica, 1 device
 import sys
@@ -101,6 +116,13 @@ RINGS
 cat >"$ETC/proxy-server.conf" <<CONF
 $common
 bind_port = $S3_PORT
+workers = $WORKERS
+client_timeout = 300
+node_timeout = 60
+recoverable_node_timeout = 60
+conn_timeout = 5
+object_chunk_size = 1048576
+client_chunk_size = 1048576
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy_logging cache listing_formats bulk s3api tempauth copy slo dlo proxy_logging proxy-server
 [app:proxy-server]
