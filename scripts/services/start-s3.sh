@@ -57,9 +57,16 @@ mkdir -p "$ETC" "$LOG" "$S3_DIR/srv/d1"
 exec 9>"$S3_DIR/start.lock"
 flock -w 180 9 || { say "timed out waiting for another start on $S3_DIR"; exit 1; }
 
-# 2. already running? then just print the settings again
+# 2. already running with these settings? then just print them again. A server started by an older
+# version of this script (machines are kept between sessions) is restarted: SETTINGS names what the
+# generated configuration depends on; change its version with the configuration below.
+WORKERS=${S3_WORKERS:-2}
+SETTINGS="settings-v2 workers=$WORKERS"
 if alive && curl -sf "$URL/healthcheck" >/dev/null; then
-  say "already running (pids $(tr '\n' ' ' <"$PIDFILE"))"; print_env; exit 0
+  if [[ $(cat "$S3_DIR/settings" 2>/dev/null) == "$SETTINGS" ]]; then
+    say "already running (pids $(tr '\n' ' ' <"$PIDFILE"))"; print_env; exit 0
+  fi
+  say "running with other settings than '$SETTINGS': restarting"
 fi
 if [[ -f $PIDFILE ]]; then S3_DIR=$S3_DIR bash "$HERE/stop-s3.sh"; fi
 # Fail at once on a port someone else holds (Swift would retry binding for about 30 s first).
@@ -80,7 +87,6 @@ done
 # misses an object. Larger chunks (1 MiB instead of 64 KiB) cut the Python work per byte.
 # Settings and why: docs/architecture.md, "Scale-out on S3, third pass".
 ME=$(id -un)
-WORKERS=${S3_WORKERS:-2}
 common="[DEFAULT]
 bind_ip = 127.0.0.1
 user = $ME
@@ -174,5 +180,6 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 make_bucket || fail "not healthy after 30 s (or bucket creation failed); logs in $LOG"
+echo "$SETTINGS" >"$S3_DIR/settings"
 say "Swift S3 API up on $URL (pids $(tr '\n' ' ' <"$PIDFILE"); logs in $LOG)"
 print_env
