@@ -9,7 +9,8 @@
 # are serialized on a lock in $S3_DIR.
 # Settings: S3_DIR (default /var/tmp/strata-ci-s3), S3_PORT (9000; the backends use S3_PORT+1..+4),
 # S3_BUCKET (strata, created at start), S3_ACCESS_KEY (account:user form, test:tester),
-# S3_SECRET_KEY (testing), S3_REGION (us-east-1).
+# S3_SECRET_KEY (testing), S3_REGION (us-east-1), S3_WORKERS (2: processes of the proxy and of the
+# object server).
 # Fails (non-zero, with the server logs) when a server cannot start, e.g. a port is taken.
 # Client limits of this server (aws-chunked uploads refused, path-style only, ...): see
 # src/Strata.Storage/S3/S3DriverOptions.cs.
