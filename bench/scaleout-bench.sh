@@ -174,10 +174,14 @@ cpu_seconds() { awk -v tck="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($1
 hwm_mb() { awk '/^VmHWM:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/status"; }
 reset_hwm() { echo 5 >"/proc/$1/clear_refs"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
-# CPU seconds of the S3 server's processes (Swift proxy, object, container, account servers, memcached).
+# CPU seconds of the S3 server's processes (Swift proxy, object, container, account servers, memcached),
+# worker processes included: start-s3.sh starts each server in a session of its own, and a server
+# with workers forks them into that session (a parent's stat counts children only once they exit).
 s3_cpu() {
-  local total=0 p
-  while read -r p; do [[ -r /proc/$p/stat ]] && total=$(calc "$total + $(cpu_seconds "$p")"); done <"${S3_DIR:-/var/tmp/strata-ci-s3}/s3.pid"
+  local total=0 p w
+  while read -r p; do
+    for w in $(ps -o pid= -s "$p" 2>/dev/null); do [[ -r /proc/$w/stat ]] && total=$(calc "$total + $(cpu_seconds "$w")"); done
+  done <"${S3_DIR:-/var/tmp/strata-ci-s3}/s3.pid"
   echo "$total"
 }
 

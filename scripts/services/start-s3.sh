@@ -9,7 +9,8 @@
 # are serialized on a lock in $S3_DIR.
 # Settings: S3_DIR (default /var/tmp/strata-ci-s3), S3_PORT (9000; the backends use S3_PORT+1..+4),
 # S3_BUCKET (strata, created at start), S3_ACCESS_KEY (account:user form, test:tester),
-# S3_SECRET_KEY (testing), S3_REGION (us-east-1).
+# S3_SECRET_KEY (testing), S3_REGION (us-east-1), S3_WORKERS (2: processes of the proxy and of the
+# object server).
 # Fails (non-zero, with the server logs) when a server cannot start, e.g. a port is taken.
 # Client limits of this server (aws-chunked uploads refused, path-style only, ...): see
 # src/Strata.Storage/S3/S3DriverOptions.cs.
@@ -57,9 +58,16 @@ mkdir -p "$ETC" "$LOG" "$S3_DIR/srv/d1"
 exec 9>"$S3_DIR/start.lock"
 flock -w 180 9 || { say "timed out waiting for another start on $S3_DIR"; exit 1; }
 
-# 2. already running? then just print the settings again
+# 2. already running with these settings? then just print them again. A server started by an older
+# version of this script (machines are kept between sessions) is restarted: SETTINGS names what the
+# generated configuration depends on; change its version with the configuration below.
+WORKERS=${S3_WORKERS:-2}
+SETTINGS="settings-v2 workers=$WORKERS"
 if alive && curl -sf "$URL/healthcheck" >/dev/null; then
-  say "already running (pids $(tr '\n' ' ' <"$PIDFILE"))"; print_env; exit 0
+  if [[ $(cat "$S3_DIR/settings" 2>/dev/null) == "$SETTINGS" ]]; then
+    say "already running (pids $(tr '\n' ' ' <"$PIDFILE"))"; print_env; exit 0
+  fi
+  say "running with other settings than '$SETTINGS': restarting"
 fi
 if [[ -f $PIDFILE ]]; then S3_DIR=$S3_DIR bash "$HERE/stop-s3.sh"; fi
 # Fail at once on a port someone else holds (Swift would retry binding for about 30 s first).
@@ -70,11 +78,18 @@ for port in "$S3_PORT" "$OBJ" "$CONT" "$ACC" "$MC"; do
   fi
 done
 
-# 3. config: one replica, one device, no mount checks, every server single-process
+# 3. config: one replica, one device, no mount checks. The proxy and object servers (the byte path)
+# run S3_WORKERS processes each (default 2), the account and container servers one. Timeouts are
+# a test server's, sized for a loaded 2-core machine rather than a data centre: with Swift's defaults
+# (one process each; the proxy gives an object server 0.5 s to accept and 10 s per chunk; the object
+# server waits 1 s for its container update) 32 concurrent 100 MiB GETs beside other work made the
+# proxy answer 503 and cut responses mid-stream (1,309 503s in one benchmark run), and a slow
+# container update becomes an async pending that no updater here ever applies, i.e. a listing that
+# misses an object. Larger chunks (1 MiB instead of 64 KiB) cut the Python work per byte.
+# Settings and why: docs/architecture.md, "Scale-out on S3, third pass".
 ME=$(id -un)
 common="[DEFAULT]
 bind_ip = 127.0.0.1
-workers = 0
 user = $ME
 swift_dir = $ETC
 devices = $S3_DIR/srv
@@ -83,9 +98,16 @@ disable_fallocate = true
 log_level = WARNING"
 printf '[swift-hash]\nswift_hash_path_prefix = strata\nswift_hash_path_suffix = strata\n[storage-policy:0]\nname = Policy-0\ndefault = yes\n' >"$ETC/swift.conf"
 for s in object container account; do
-  port=$OBJ; [[ $s == container ]] && port=$CONT; [[ $s == account ]] && port=$ACC
-  printf '%s\nbind_port = %s\n[pipeline:main]\npipeline = healthcheck %s-server\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n[app:%s-server]\nuse = egg:swift#%s\n' \
-    "$common" "$port" "$s" "$s" "$s" >"$ETC/$s-server.conf"
+  port=$OBJ extra="workers = 0"; [[ $s == container ]] && port=$CONT; [[ $s == account ]] && port=$ACC
+  [[ $s == object ]] && extra="workers = $WORKERS
+client_timeout = 300
+node_timeout = 30
+conn_timeout = 5
+container_update_timeout = 30
+network_chunk_size = 1048576
+disk_chunk_size = 1048576"
+  printf '%s\nbind_port = %s\n%s\n[pipeline:main]\npipeline = healthcheck %s-server\n[filter:healthcheck]\nuse = egg:swift#healthcheck\n[app:%s-server]\nuse = egg:swift#%s\n' \
+    "$common" "$port" "$extra" "$s" "$s" "$s" >"$ETC/$s-server.conf"
 done
 "$PY" - "$ETC" "$OBJ" "$CONT" "$ACC" <<'RINGS'   # rings: 64 partitions, 1 replica, 1 device
 import sys
@@ -101,6 +123,13 @@ RINGS
 cat >"$ETC/proxy-server.conf" <<CONF
 $common
 bind_port = $S3_PORT
+workers = $WORKERS
+client_timeout = 300
+node_timeout = 60
+recoverable_node_timeout = 60
+conn_timeout = 5
+object_chunk_size = 1048576
+client_chunk_size = 1048576
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy_logging cache listing_formats bulk s3api tempauth copy slo dlo proxy_logging proxy-server
 [app:proxy-server]
@@ -152,5 +181,6 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 make_bucket || fail "not healthy after 30 s (or bucket creation failed); logs in $LOG"
+echo "$SETTINGS" >"$S3_DIR/settings"
 say "Swift S3 API up on $URL (pids $(tr '\n' ' ' <"$PIDFILE"); logs in $LOG)"
 print_env

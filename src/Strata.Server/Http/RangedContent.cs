@@ -67,7 +67,10 @@ internal static class RangedContent
         {
             var memory = writer.GetMemory(ReadSize);
             var wanted = (int)Math.Min(Math.Min(memory.Length, ReadSize), remaining);
-            var read = await source.ReadAsync(memory[..wanted], cancellationToken);
+            // At least the whole chunk unless the content ends: a network source (an S3 GET)
+            // returns what one socket read had, often 64 KiB, and a flush per such piece made a
+            // thread hand-off per 64 KiB (docs/benchmarks.md, "Scale-out on S3, third pass").
+            var read = await source.ReadAtLeastAsync(memory[..wanted], wanted, throwOnEndOfStream: false, cancellationToken);
             if (read == 0)
             {
                 throw new EndOfStreamException("stored content is shorter than recorded");

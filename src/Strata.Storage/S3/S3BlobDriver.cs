@@ -128,12 +128,15 @@ public sealed partial class S3BlobDriver : IBlobDriver, IDisposable
         var key = ObjectKey(path);
 
         // One GET for a plain object, the common case (blobs). Its metadata shows whether it is
-        // a chain head instead, and a 416 whether the offset is at or past the end.
-        var request = new GetObjectRequest { BucketName = Bucket, Key = key };
-        if (offset > 0)
-        {
-            request.ByteRange = new ByteRange($"bytes={offset}-");
-        }
+        // a chain head instead, and a 416 whether the offset is at or past the end (an empty
+        // object included: it costs one more request, and the registry never opens those).
+        // Always with a Range, also from 0: on a whole-object GET whose ETag is an MD5 the SDK
+        // checks that MD5 over every byte with its own managed implementation, which was the
+        // largest user-mode cost of serving a blob from S3 (a quarter of the replica's CPU
+        // samples, docs/benchmarks.md "Scale-out on S3, third pass"). A ranged GET is not
+        // checked; the bytes are content-addressed, and registry clients verify each blob's
+        // digest (distribution's aws-sdk-go does not check the MD5 on GET either).
+        var request = new GetObjectRequest { BucketName = Bucket, Key = key, ByteRange = new ByteRange($"bytes={offset}-") };
 
         GetObjectResponse response;
         try

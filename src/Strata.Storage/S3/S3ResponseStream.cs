@@ -12,6 +12,9 @@ internal sealed class S3ResponseStream(GetObjectResponse response) : Stream
     private readonly Stream _body = response.ResponseStream;
     private bool _disposed;
 
+    /// <summary>The SDK's body stream, for tests that check what wraps the connection.</summary>
+    internal Stream Body => _body;
+
     public override bool CanRead => !_disposed;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
