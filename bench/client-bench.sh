@@ -51,7 +51,8 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RESULTS"; }   # metric round
 
 [[ $(id -u) == 0 ]] || die "run as root (FUSE mounts, chroot, umoci unpack)"
 missing=()
-for pair in skopeo:skopeo umoci:umoci mksquashfs:squashfs-tools squashfuse:squashfuse curl:curl; do
+# clang: the publish links the native strata-mount with it (src/Strata.Cli/Strata.Cli.csproj).
+for pair in skopeo:skopeo umoci:umoci mksquashfs:squashfs-tools squashfuse:squashfuse curl:curl clang:clang; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if ((${#missing[@]})); then
@@ -163,6 +164,11 @@ source "$LAYOUT.env"
 {
   echo "date: $STAMP"
   echo "strata: $STRATA_BUILT"
+  if [[ -x $(dirname "$STRATA_BIN")/strata-mount ]]; then
+    echo "strata mount: execs the native $(dirname "$STRATA_BIN")/strata-mount"
+  else
+    echo "strata mount: in-process (no native strata-mount beside strata)"
+  fi
   echo "kernel: $(uname -r); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "cvmfs: $(apt-cache policy cvmfs 2>/dev/null | grep -c Candidate) Debian candidates (not installable: not compared)"
   echo "skopeo: $(skopeo --version); umoci: $(umoci --version); squashfuse: $(dpkg-query -W -f '${Version}' squashfuse)"
