@@ -88,6 +88,7 @@ free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 start_mount() {
   local cache=$1 mnt=$2 name=$3 t0 deadline=$((SECONDS + 60))
   mkdir -p "$cache" "$mnt"
+  : >"$LOGS/$name.log"   # exists before the poll below reads it
   t0=$(now)
   "$STRATA_BIN" mount --key "$KEY" --cache "$cache" --kernel-cache 60 "$URL" "$mnt" >"$LOGS/$name.log" 2>&1 &
   MOUNT_PID=$!
@@ -147,7 +148,7 @@ read_rate() {
 # ---------------------------------------------------------------- strata build, server, images
 
 . "$REPO_ROOT/bench/lib/strata-bin.sh"
-ensure_strata_bin strata-bin
+ensure_strata_bin strata-bin true
 
 LAYOUT=$BENCH_WORK/layout-$LARGE_MB
 if [[ -s $LAYOUT.env ]] && ! grep -q SLIM_FILES "$LAYOUT.env"; then rm -f "$LAYOUT.env"; fi   # made before the slim image
@@ -164,7 +165,9 @@ source "$LAYOUT.env"
 {
   echo "date: $STAMP"
   echo "strata: $STRATA_BUILT"
-  if [[ -x $(dirname "$STRATA_BIN")/strata-mount ]]; then
+  if [[ ${STRATA_MOUNT_IN_PROCESS:-} == 1 ]]; then
+    echo "strata mount: in-process (STRATA_MOUNT_IN_PROCESS=1)"
+  elif [[ -x $(dirname "$STRATA_BIN")/strata-mount ]]; then
     echo "strata mount: execs the native $(dirname "$STRATA_BIN")/strata-mount"
   else
     echo "strata mount: in-process (no native strata-mount beside strata)"

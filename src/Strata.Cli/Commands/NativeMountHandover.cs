@@ -17,9 +17,11 @@ internal static partial class NativeMountHandover
     public static void ExecIfPresent(string[] mountArguments)
     {
         var native = Path.Combine(AppContext.BaseDirectory, "strata-mount");
-        if (Environment.GetEnvironmentVariable(InProcessVariable) == "1" || !File.Exists(native) || File.Exists(native + ".dll"))
+        if (Environment.GetEnvironmentVariable(InProcessVariable) == "1" || !File.Exists(native)
+            || File.Exists(native + ".dll") || File.Exists(native + ".runtimeconfig.json"))
         {
-            // An apphost with its .dll beside it is the JIT build of the same code: no gain from a second runtime start.
+            // An apphost with its .dll and runtime config beside it is a JIT build of the same code: a
+            // second runtime start would only add time.
             return;
         }
 
