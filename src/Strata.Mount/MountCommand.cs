@@ -59,32 +59,6 @@ internal static class MountCommand
                 return 2;
             }
 
-            var network = new NetworkOptions { Proxies = ProxyChain.Parse(result.GetValue(proxy)) };
-            network = network with
-            {
-                Timeout = result.GetValue(timeout) is double t ? TimeSpan.FromSeconds(t) : network.Timeout,
-                MaxRetries = result.GetValue(retries) ?? network.MaxRetries,
-            };
-            var options = new ClientOptions
-            {
-                Mirrors = RepositoryAddress.ParseList(urlText),
-                MasterKeys = MasterKeys.Load(keyFiles),
-                Cache = new CacheOptions
-                {
-                    Directory = cacheDirectory,
-                    QuotaBytes = (result.GetValue(quota) ?? 4000) * 1024 * 1024,
-                },
-                Network = network,
-                Tag = result.GetValue(tag),
-                RevisionCheckInterval = result.GetValue(ttl) is double s ? TimeSpan.FromSeconds(s) : null,
-            };
-            var mount = new MountOptions
-            {
-                Mountpoint = target,
-                KernelCacheTimeout = TimeSpan.FromSeconds(result.GetValue(kernelCache) ?? 60),
-                ListMagicXattrs = result.GetValue(magic),
-            };
-
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
             {
@@ -93,6 +67,32 @@ internal static class MountCommand
             });
             try
             {
+                var network = new NetworkOptions { Proxies = ProxyChain.Parse(result.GetValue(proxy)) };
+                network = network with
+                {
+                    Timeout = result.GetValue(timeout) is double t ? TimeSpan.FromSeconds(t) : network.Timeout,
+                    MaxRetries = result.GetValue(retries) ?? network.MaxRetries,
+                };
+                var options = new ClientOptions
+                {
+                    Mirrors = RepositoryAddress.ParseList(urlText),
+                    MasterKeys = MasterKeys.Load(keyFiles),
+                    Cache = new CacheOptions
+                    {
+                        Directory = cacheDirectory,
+                        QuotaBytes = (result.GetValue(quota) ?? 4000) * 1024 * 1024,
+                    },
+                    Network = network,
+                    Tag = result.GetValue(tag),
+                    RevisionCheckInterval = result.GetValue(ttl) is double s ? TimeSpan.FromSeconds(s) : null,
+                };
+                var mount = new MountOptions
+                {
+                    Mountpoint = target,
+                    KernelCacheTimeout = TimeSpan.FromSeconds(result.GetValue(kernelCache) ?? 60),
+                    ListMagicXattrs = result.GetValue(magic),
+                };
+
                 await MountRunner.RunAsync(options, mount, (client, fuse) =>
                     Console.WriteLine($"strata: {client.Fqrn} revision {client.Current.Revision} mounted on {fuse.Mountpoint}"), stop.Token);
                 return 0;
@@ -101,8 +101,10 @@ internal static class MountCommand
             {
                 return 0;
             }
-            catch (Exception e) when (e is IOException or FormatException or Strata.Cvmfs.CvmfsVerificationException)
+            catch (Exception e) when (e is IOException or FormatException or Strata.Cvmfs.CvmfsVerificationException
+                or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
+                // Bad input (a missing or unreadable key file, a malformed URL or proxy list) included: one line, no stack trace.
                 await Console.Error.WriteLineAsync($"strata mount: {e.Message}");
                 return 1;
             }
