@@ -51,7 +51,8 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RESULTS"; }   # metric round
 
 [[ $(id -u) == 0 ]] || die "run as root (FUSE mounts, chroot, umoci unpack)"
 missing=()
-for pair in skopeo:skopeo umoci:umoci mksquashfs:squashfs-tools squashfuse:squashfuse curl:curl; do
+# clang: the publish links the native strata-mount with it (src/Strata.Cli/Strata.Cli.csproj).
+for pair in skopeo:skopeo umoci:umoci mksquashfs:squashfs-tools squashfuse:squashfuse curl:curl clang:clang; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if ((${#missing[@]})); then
@@ -87,6 +88,7 @@ free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 start_mount() {
   local cache=$1 mnt=$2 name=$3 t0 deadline=$((SECONDS + 60))
   mkdir -p "$cache" "$mnt"
+  : >"$LOGS/$name.log"   # exists before the poll below reads it
   t0=$(now)
   "$STRATA_BIN" mount --key "$KEY" --cache "$cache" --kernel-cache 60 "$URL" "$mnt" >"$LOGS/$name.log" 2>&1 &
   MOUNT_PID=$!
@@ -146,7 +148,7 @@ read_rate() {
 # ---------------------------------------------------------------- strata build, server, images
 
 . "$REPO_ROOT/bench/lib/strata-bin.sh"
-ensure_strata_bin strata-bin
+ensure_strata_bin strata-bin true
 
 LAYOUT=$BENCH_WORK/layout-$LARGE_MB
 if [[ -s $LAYOUT.env ]] && ! grep -q SLIM_FILES "$LAYOUT.env"; then rm -f "$LAYOUT.env"; fi   # made before the slim image
@@ -163,6 +165,13 @@ source "$LAYOUT.env"
 {
   echo "date: $STAMP"
   echo "strata: $STRATA_BUILT"
+  if [[ ${STRATA_MOUNT_IN_PROCESS:-} == 1 ]]; then
+    echo "strata mount: in-process (STRATA_MOUNT_IN_PROCESS=1)"
+  elif [[ -x $(dirname "$STRATA_BIN")/strata-mount ]]; then
+    echo "strata mount: execs the native $(dirname "$STRATA_BIN")/strata-mount"
+  else
+    echo "strata mount: in-process (no native strata-mount beside strata)"
+  fi
   echo "kernel: $(uname -r); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "cvmfs: $(apt-cache policy cvmfs 2>/dev/null | grep -c Candidate) Debian candidates (not installable: not compared)"
   echo "skopeo: $(skopeo --version); umoci: $(umoci --version); squashfuse: $(dpkg-query -W -f '${Version}' squashfuse)"

@@ -1,10 +1,12 @@
 # Sourced by the bench scripts: the `strata` executable a run measures.
-# ensure_strata_bin NAME: with STRATA_BIN set, uses it as is; otherwise publishes STRATA_REV (HEAD; a
-# commit, or "worktree" for the working tree as it is now) from a copy into $BENCH_WORK/NAME, so that
-# concurrent edits and builds in this tree neither break nor change what is measured.
+# ensure_strata_bin NAME [NATIVE_MOUNT]: with STRATA_BIN set, uses it as is; otherwise publishes STRATA_REV
+# (HEAD; a commit, or "worktree" for the working tree as it is now) from a copy into $BENCH_WORK/NAME, so that
+# concurrent edits and builds in this tree neither break nor change what is measured. NATIVE_MOUNT
+# (false unless given as true) also links the native strata-mount (NativeAOT, minutes of CPU; needs clang),
+# which only `strata mount` uses.
 # Needs REPO_ROOT, BENCH_WORK, LOGS and the caller's log/die; sets STRATA_BIN and STRATA_BUILT.
 ensure_strata_bin() {
-  local name=$1 snapshot=$BENCH_WORK/$1-snapshot output=$BENCH_WORK/$1
+  local name=$1 snapshot=$BENCH_WORK/$1-snapshot output=$BENCH_WORK/$1 native_mount=${2:-false}
   STRATA_REV=${STRATA_REV:-HEAD}
   if [[ -n ${STRATA_BIN:-} ]]; then
     STRATA_BUILT="prebuilt $STRATA_BIN"
@@ -20,7 +22,7 @@ ensure_strata_bin() {
       git -C "$REPO_ROOT" archive "$STRATA_BUILT" src Directory.Build.props Directory.Packages.props | tar -xf - -C "$snapshot"
     fi
     log "publishing Strata $STRATA_BUILT (Release)"
-    dotnet publish "$snapshot/src/Strata.Cli" -c Release -o "$output" >"$LOGS/publish.log" 2>&1 \
+    dotnet publish "$snapshot/src/Strata.Cli" -c Release -p:PublishNativeMount="$native_mount" -o "$output" >"$LOGS/publish.log" 2>&1 \
       || die "dotnet publish failed; see $LOGS/publish.log"
     STRATA_BIN=$output/strata
   fi

@@ -1,9 +1,15 @@
 using System.CommandLine;
 using Strata.Cli.Commands;
+using Strata.Mount;
+
+if (args is ["mount", .. var mountArguments])
+{
+    NativeMountHandover.ExecIfPresent(mountArguments);
+}
 
 var root = new RootCommand("Strata: an OCI registry that publishes images as a CernVM-FS repository.");
 root.Subcommands.Add(ServeCommand.Create());
-root.Subcommands.Add(MountCommand.Create());
+root.Subcommands.Add(MountCommand.Configure(new Command("mount", MountCommand.Description)));
 root.Subcommands.Add(CheckoutCommand.Create());
 root.Subcommands.Add(PublishCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());

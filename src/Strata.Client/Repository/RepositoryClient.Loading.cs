@@ -26,8 +26,12 @@ public sealed partial class RepositoryClient
             byte[] manifest, whitelist;
             try
             {
-                manifest = await DownloadRootFileAsync(fetcher, ".cvmfspublished", mirror, cancellationToken).ConfigureAwait(false);
-                whitelist = await DownloadRootFileAsync(fetcher, ".cvmfswhitelist", mirror, cancellationToken).ConfigureAwait(false);
+                // Both at once: one round trip to the mirror instead of two before anything is verified.
+                var manifestDownload = DownloadRootFileAsync(fetcher, ".cvmfspublished", mirror, cancellationToken);
+                var whitelistDownload = DownloadRootFileAsync(fetcher, ".cvmfswhitelist", mirror, cancellationToken);
+                await Task.WhenAll(manifestDownload, whitelistDownload).ConfigureAwait(false);
+                manifest = await manifestDownload.ConfigureAwait(false);
+                whitelist = await whitelistDownload.ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or CvmfsNotFoundException)
             {

@@ -105,6 +105,24 @@ public sealed class ClientProcessTests
         }
     }
 
+    [Theory]
+    [InlineData("missing key file", "http://127.0.0.1:9/cvmfs/vectors.strata.test", "Could not find file")]
+    [InlineData("not an http(s) URL", "ftp://127.0.0.1/cvmfs/vectors.strata.test", "Not an http(s) repository URL")]
+    public async Task Strata_mount_with_bad_input_says_what_is_wrong_in_one_line_and_mounts_nothing(string _, string url, string expected)
+    {
+        using var scratch = new TemporaryDirectory();
+        var mountpoint = scratch.Sub("mnt");
+        var key = url.StartsWith("http:", StringComparison.Ordinal) ? Path.Combine(scratch.Path, "no-such.pub") : TestVectors.MasterKeyFile;
+
+        var (exit, output) = await StrataCli.RunAsync(TimeSpan.FromSeconds(60), "mount", "--key", key, "--cache", scratch.Sub("cache"), url, mountpoint);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("strata mount: ", output.Trim(), StringComparison.Ordinal);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Empty(MountTable.TypesAt(mountpoint));
+    }
+
     private static ChildProcess StartMount(string url, string cache, string mountpoint) =>
         StrataCli.Start("mount", "--key", TestVectors.MasterKeyFile, "--cache", cache, "--timeout", "2", "--retries", "0", "--kernel-cache", "1", url, mountpoint);
 

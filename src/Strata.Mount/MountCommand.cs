@@ -6,16 +6,21 @@ using Strata.Client.Hosting;
 using Strata.Client.Network;
 using Strata.Client.Repository;
 
-namespace Strata.Cli.Commands;
+namespace Strata.Mount;
 
 /// <summary>
 /// <c>strata mount --key K --cache C URL[,MIRROR…] MOUNTPOINT</c>: mounts a CernVM-FS repository
 /// read-only with FUSE, lazily, through the shared cache. <c>strata mount --stats --cache C</c>
-/// prints the status files of running mounts instead.
+/// prints the status files of running mounts instead. The same options and action serve the
+/// <c>mount</c> subcommand of <c>strata</c> (this file is compiled into it too) and the root command
+/// of the natively compiled <c>strata-mount</c> that <c>strata mount</c> hands over to.
 /// </summary>
 internal static class MountCommand
 {
-    public static Command Create()
+    public const string Description = "Mount a CernVM-FS repository read-only with FUSE (lazy, verified, cached)";
+
+    /// <summary>Adds the mount arguments, options and action to <paramref name="command"/> and returns it.</summary>
+    public static Command Configure(Command command)
     {
         var urls = new Argument<string?>("urls") { Description = "Repository URL ending in /cvmfs/<fqrn>, then mirrors, comma-separated", Arity = ArgumentArity.ZeroOrOne };
         var mountpoint = new Argument<string?>("mountpoint") { Description = "Directory to mount on", Arity = ArgumentArity.ZeroOrOne };
@@ -30,10 +35,16 @@ internal static class MountCommand
         var ttl = new Option<double?>("--ttl") { Description = "Re-check the manifest after this many seconds (default: the manifest's TTL)" };
         var magic = new Option<bool>("--list-magic-xattrs") { Description = "List the virtual attributes (user.hash, user.revision…) on the root, as cvmfs does" };
         var stats = new Option<bool>("--stats") { Description = "Print the status of running mounts using --cache, then exit" };
-        var command = new Command("mount", "Mount a CernVM-FS repository read-only with FUSE (lazy, verified, cached)")
+        foreach (var argument in new Argument[] { urls, mountpoint })
         {
-            urls, mountpoint, key, cache, quota, proxy, tag, timeout, retries, kernelCache, ttl, magic, stats,
-        };
+            command.Arguments.Add(argument);
+        }
+
+        foreach (var option in new Option[] { key, cache, quota, proxy, tag, timeout, retries, kernelCache, ttl, magic, stats })
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) =>
         {
             var cacheDirectory = result.GetValue(cache)!;
@@ -48,32 +59,6 @@ internal static class MountCommand
                 return 2;
             }
 
-            var network = new NetworkOptions { Proxies = ProxyChain.Parse(result.GetValue(proxy)) };
-            network = network with
-            {
-                Timeout = result.GetValue(timeout) is double t ? TimeSpan.FromSeconds(t) : network.Timeout,
-                MaxRetries = result.GetValue(retries) ?? network.MaxRetries,
-            };
-            var options = new ClientOptions
-            {
-                Mirrors = RepositoryAddress.ParseList(urlText),
-                MasterKeys = MasterKeys.Load(keyFiles),
-                Cache = new CacheOptions
-                {
-                    Directory = cacheDirectory,
-                    QuotaBytes = (result.GetValue(quota) ?? 4000) * 1024 * 1024,
-                },
-                Network = network,
-                Tag = result.GetValue(tag),
-                RevisionCheckInterval = result.GetValue(ttl) is double s ? TimeSpan.FromSeconds(s) : null,
-            };
-            var mount = new MountOptions
-            {
-                Mountpoint = target,
-                KernelCacheTimeout = TimeSpan.FromSeconds(result.GetValue(kernelCache) ?? 60),
-                ListMagicXattrs = result.GetValue(magic),
-            };
-
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
             {
@@ -82,6 +67,32 @@ internal static class MountCommand
             });
             try
             {
+                var network = new NetworkOptions { Proxies = ProxyChain.Parse(result.GetValue(proxy)) };
+                network = network with
+                {
+                    Timeout = result.GetValue(timeout) is double t ? TimeSpan.FromSeconds(t) : network.Timeout,
+                    MaxRetries = result.GetValue(retries) ?? network.MaxRetries,
+                };
+                var options = new ClientOptions
+                {
+                    Mirrors = RepositoryAddress.ParseList(urlText),
+                    MasterKeys = MasterKeys.Load(keyFiles),
+                    Cache = new CacheOptions
+                    {
+                        Directory = cacheDirectory,
+                        QuotaBytes = (result.GetValue(quota) ?? 4000) * 1024 * 1024,
+                    },
+                    Network = network,
+                    Tag = result.GetValue(tag),
+                    RevisionCheckInterval = result.GetValue(ttl) is double s ? TimeSpan.FromSeconds(s) : null,
+                };
+                var mount = new MountOptions
+                {
+                    Mountpoint = target,
+                    KernelCacheTimeout = TimeSpan.FromSeconds(result.GetValue(kernelCache) ?? 60),
+                    ListMagicXattrs = result.GetValue(magic),
+                };
+
                 await MountRunner.RunAsync(options, mount, (client, fuse) =>
                     Console.WriteLine($"strata: {client.Fqrn} revision {client.Current.Revision} mounted on {fuse.Mountpoint}"), stop.Token);
                 return 0;
@@ -90,8 +101,10 @@ internal static class MountCommand
             {
                 return 0;
             }
-            catch (Exception e) when (e is IOException or FormatException or Strata.Cvmfs.CvmfsVerificationException)
+            catch (Exception e) when (e is IOException or FormatException or Strata.Cvmfs.CvmfsVerificationException
+                or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
+                // Bad input (a missing or unreadable key file, a malformed URL or proxy list) included: one line, no stack trace.
                 await Console.Error.WriteLineAsync($"strata mount: {e.Message}");
                 return 1;
             }
