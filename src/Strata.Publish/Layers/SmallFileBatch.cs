@@ -51,6 +51,10 @@ internal sealed class SmallFileBatch
     public void Start(FileContentWriter writer, CancellationToken cancellationToken) =>
         Encoding = Task.Run(() => EncodeAsync(writer, cancellationToken), CancellationToken.None);
 
+    /// <summary>Encodes the batch on the calling thread.</summary>
+    public Task EncodeHere(FileContentWriter writer, CancellationToken cancellationToken) =>
+        Encoding = EncodeAsync(writer, cancellationToken);
+
     /// <summary>The stored content of file <paramref name="index"/>; only after <see cref="Encoding"/> completed.</summary>
     public StoredFile Stored(int index) => _stored![index];
 

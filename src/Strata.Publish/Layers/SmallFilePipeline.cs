@@ -6,19 +6,20 @@ namespace Strata.Publish.Layers;
 /// Moves the compression and hashing of a layer's small files off the thread that decompresses
 /// and parses the tar: files up to <see cref="MaxFileBytes"/> are copied into a
 /// <see cref="SmallFileBatch"/>, and each full batch is encoded on the thread pool while the next
-/// one fills. At most <see cref="MaxBatchesInFlight"/> batches are being encoded at once (the
-/// producer waits beyond), so memory stays below (in flight + 1) × <see cref="SmallFileBatch.Capacity"/>.
+/// one fills. At most <see cref="MaxBatchesInFlight"/> batches are handed over at once; beyond
+/// that the producer encodes the batch itself, so memory stays below (in flight + 1) ×
+/// <see cref="SmallFileBatch.Capacity"/> and neither side idles while the other has work.
 /// </summary>
 internal sealed class SmallFilePipeline(FileContentWriter writer, CancellationToken cancellationToken)
 {
     /// <summary>Largest file sent through a batch; larger files are encoded by the caller as they stream.</summary>
     public const int MaxFileBytes = 256 * 1024;
 
-    /// <summary>Batches encoded at once: on 2 cores one would do; a few more absorb uneven batches.</summary>
-    public const int MaxBatchesInFlight = 3;
+    /// <summary>Batches handed to other threads at once: one per other core, and one waiting.</summary>
+    public static readonly int MaxBatchesInFlight = Math.Max(1, Environment.ProcessorCount - 1) + 1;
 
     /// <summary>Tar entries that can be waiting for their batches (the filling one included).</summary>
-    public const int MaxWaitingEntries = (MaxBatchesInFlight + 1) * SmallFileBatch.MaxFiles * 2;
+    public static readonly int MaxWaitingEntries = (MaxBatchesInFlight + 1) * SmallFileBatch.MaxFiles * 2;
 
     private readonly Queue<SmallFileBatch> _started = new();
     private SmallFileBatch? _filling;
@@ -63,12 +64,21 @@ internal sealed class SmallFilePipeline(FileContentWriter writer, CancellationTo
     {
         var batch = _filling!;
         _filling = null;
+        while (_started.Count > 0 && _started.Peek().IsEncoded)
+        {
+            _started.Dequeue();
+        }
+
+        if (_started.Count >= MaxBatchesInFlight)
+        {
+            // The other cores are behind: encode this batch here instead of waiting for them, so
+            // the work splits itself between the tar reader and the helpers whatever the file mix.
+            // Failures surface where the entries are added to the tree, in tar order.
+            await batch.EncodeHere(writer, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
+        }
+
         batch.Start(writer, cancellationToken);
         _started.Enqueue(batch);
-        while (_started.Count > 0 && (_started.Peek().IsEncoded || _started.Count > MaxBatchesInFlight))
-        {
-            // Failures surface where the entries are added to the tree, in tar order.
-            await _started.Dequeue().Encoding!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
     }
 }

@@ -56,6 +56,7 @@ public sealed class IngestStagesTests(ITestOutputHelper output)
             foreach (var stage in Stages.Where(only.Contains))
             {
                 double bestWall = double.MaxValue, bestCpu = double.MaxValue, bestUser = double.MaxValue;
+                long allocated = 0;
                 for (var r = 0; r < repeats; r++)
                 {
                     GC.Collect();
@@ -65,6 +66,7 @@ public sealed class IngestStagesTests(ITestOutputHelper output)
                     works.Add(work);
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var user = Process.GetCurrentProcess().UserProcessorTime;
+                    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                     var wall = Stopwatch.StartNew();
                     tarBytes = await RunAsync(stage, layer, work.FullName, content);
                     var wallSeconds = wall.Elapsed.TotalSeconds;
@@ -74,9 +76,10 @@ public sealed class IngestStagesTests(ITestOutputHelper output)
 
                     // User time apart: the kernel's share of file creation swings with the filesystem's recent unlinks.
                     bestUser = Math.Min(bestUser, (Process.GetCurrentProcess().UserProcessorTime - user).TotalSeconds);
+                    allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 }
 
-                output.WriteLine($"  {stage,-7} {bestWall,6:F2} s wall {bestCpu,6:F2} s CPU ({bestUser:F2} user)  {tarBytes / 1e6 / bestWall,6:F0} MB/s  wall ratio to gzip -dc {gzipWall / bestWall:F2}, CPU ratio {gzipCpu / bestCpu:F2}");
+                output.WriteLine($"  {stage,-7} {bestWall,6:F2} s wall {bestCpu,6:F2} s CPU ({bestUser:F2} user) {allocated / 1e6,6:F0} MB allocated  {tarBytes / 1e6 / bestWall,6:F0} MB/s  wall ratio to gzip -dc {gzipWall / bestWall:F2}, CPU ratio {gzipCpu / bestCpu:F2}");
             }
         }
 
