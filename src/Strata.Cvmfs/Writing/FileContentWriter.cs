@@ -42,7 +42,11 @@ public sealed class FileContentWriter
             var compression = ChooseCompression(buffer.AsSpan(0, n));
             current = await StartAsync(compression, cancellationToken).ConfigureAwait(false);
             long total = 0, chunkStart = 0;
-            for (; n > 0; n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false))
+
+            // Full blocks, not whatever each read returns: zlib-ng's output depends on how its input is
+            // split into writes, so short reads (a tar entry read through gzip) would give the same
+            // content another object name, depending on the layer's compression, and lose dedup.
+            for (; n > 0; n = await content.ReadAtLeastAsync(buffer.AsMemory(0, ObjectEncoder.StreamBufferSize), ObjectEncoder.StreamBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false))
             {
                 var at = 0;
                 while (at < n)

@@ -14,8 +14,10 @@ public sealed record LayerIngestOptions
     public required CatalogWriteOptions Catalogs { get; init; }
 
     /// <summary>
-    /// Compress small files on other cores while the layer is being decompressed. Off by default: on
-    /// the 2-CPU test VM it halved throughput (22 vs 41 MB/s); worth measuring on many-core hosts.
+    /// Compress small files on other cores, in batches (<see cref="SmallFilePipeline"/>), while the
+    /// layer is being decompressed. Off by default: on the loaded 2-CPU test VM it cost 5–15 % more
+    /// CPU for no measurable gain in wall time (docs/benchmarks.md, "Ingest, session 4"); to be
+    /// decided on a quiet machine and on many-core hosts.
     /// </summary>
     public bool PipelineSmallFiles { get; init; }
 }

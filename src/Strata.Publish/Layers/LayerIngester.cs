@@ -43,69 +43,52 @@ public sealed class LayerIngester(IBlobDriver driver, IObjectSink sink, CatalogC
             var reader = new LayerTarReader(tar, options.Limits);
             await using (reader.ConfigureAwait(false))
             {
-                // Small files are read into memory and compressed, hashed and stored on other cores
-                // while the tar stream is being decompressed; entries still reach the tree in tar
-                // order (hard links and replacements depend on it). Bounded in count and bytes.
-                var pending = new Queue<(LayerEntry Entry, Task<StoredFile>? Content, long Buffered)>();
-                long buffered = 0;
+                // Small files are copied into batches that are compressed, hashed and stored on
+                // another core while the tar stream is being decompressed (SmallFilePipeline);
+                // entries still reach the tree in tar order (hard links and replacements depend on it).
+                var pipeline = options.PipelineSmallFiles ? new SmallFilePipeline(contentWriter, cancellationToken) : null;
+                var pending = new Queue<PendingEntry>();
                 try
                 {
                     while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
                     {
                         entries++;
-                        Task<StoredFile>? stored = null;
-                        long inMemory = 0;
+                        var waiting = new PendingEntry(entry, null, null, 0);
                         if (entry.Type == LayerEntryType.File && !IsWhiteoutName(entry.Path))
                         {
                             var content = reader.OpenContent();
                             await using (content.ConfigureAwait(false))
                             {
-                                if (options.PipelineSmallFiles && entry.Size <= InMemoryFileLimit)
+                                if (pipeline is not null && entry.Size <= SmallFilePipeline.MaxFileBytes)
                                 {
-                                    var data = new byte[entry.Size];
-                                    await content.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
-                                    buffered += data.Length;
-                                    inMemory = data.Length;
-                                    stored = Task.Run(() => contentWriter.WriteAsync(new MemoryStream(data, writable: false), cancellationToken), cancellationToken);
+                                    var (batch, index) = await pipeline.AddAsync(content, (int)entry.Size).ConfigureAwait(false);
+                                    waiting = waiting with { Batch = batch, Index = index };
                                 }
                                 else
                                 {
-                                    stored = Task.FromResult(await contentWriter.WriteAsync(content, cancellationToken).ConfigureAwait(false));
+                                    waiting = waiting with { Stored = await contentWriter.WriteAsync(content, cancellationToken).ConfigureAwait(false) };
                                 }
                             }
                         }
 
-                        pending.Enqueue((entry, stored, inMemory));
-                        while (pending.Count > 0 && (pending.Peek().Content is null or { IsCompleted: true } || pending.Count > MaxPendingEntries || buffered > MaxBufferedBytes))
+                        pending.Enqueue(waiting);
+                        while (pending.Count > 0 && (pending.Peek().IsReady || pending.Count > SmallFilePipeline.MaxWaitingEntries))
                         {
-                            var (done, file, held) = pending.Dequeue();
-                            (files, bytes) = await AddAsync(builder, done, file, files, bytes).ConfigureAwait(false);
-                            buffered -= held;
+                            (files, bytes) = await AddAsync(builder, pending.Dequeue(), pipeline, files, bytes).ConfigureAwait(false);
                         }
                     }
 
                     while (pending.Count > 0)
                     {
-                        var (done, file, _) = pending.Dequeue();
-                        (files, bytes) = await AddAsync(builder, done, file, files, bytes).ConfigureAwait(false);
+                        (files, bytes) = await AddAsync(builder, pending.Dequeue(), pipeline, files, bytes).ConfigureAwait(false);
                     }
                 }
                 catch
                 {
-                    // Let queued writes finish before the failure surfaces (no work left running behind it).
-                    foreach (var (_, file, _) in pending)
+                    // Let started batches finish before the failure surfaces (no work left running behind it).
+                    if (pipeline is not null)
                     {
-                        if (file is not null)
-                        {
-                            try
-                            {
-                                await file.ConfigureAwait(false);
-                            }
-                            catch (Exception)
-                            {
-                                // The first failure is the one reported.
-                            }
-                        }
+                        await pipeline.AbandonAsync().ConfigureAwait(false);
                     }
 
                     throw;
@@ -141,27 +124,35 @@ public sealed class LayerIngester(IBlobDriver driver, IObjectSink sink, CatalogC
         return new LayerIngestResult(layer, catalog, compression, counted.BytesRead, bytes, entries, files, stopwatch.Elapsed, builder.Warnings);
     }
 
-    private const int InMemoryFileLimit = 1024 * 1024;
-    private const long MaxBufferedBytes = 64L * 1024 * 1024;
-    private static readonly int MaxPendingEntries = Math.Max(64, Environment.ProcessorCount * 32);
-
-    private static async Task<(long Files, long Bytes)> AddAsync(LayerTreeBuilder builder, LayerEntry entry, Task<StoredFile>? content, long files, long bytes)
+    private static async Task<(long Files, long Bytes)> AddAsync(LayerTreeBuilder builder, PendingEntry pending, SmallFilePipeline? pipeline, long files, long bytes)
     {
-        StoredFile? stored = null;
-        if (content is not null)
+        var stored = pending.Stored;
+        if (pending.Batch is { } batch)
         {
-            stored = await content.ConfigureAwait(false);
-            if (stored.Size != entry.Size)
+            await pipeline!.EnsureStartedAsync(batch).ConfigureAwait(false);
+            await batch.Encoding!.ConfigureAwait(false);
+            stored = batch.Stored(pending.Index);
+        }
+
+        if (stored is not null)
+        {
+            if (stored.Size != pending.Entry.Size)
             {
-                throw new LayerFormatException($"'{entry.Path}' is shorter than its header says");
+                throw new LayerFormatException($"'{pending.Entry.Path}' is shorter than its header says");
             }
 
             files++;
             bytes += stored.Size;
         }
 
-        builder.Add(entry, stored);
+        builder.Add(pending.Entry, stored);
         return (files, bytes);
+    }
+
+    /// <summary>A tar entry on its way to the tree: its content stored already, or in a batch being encoded.</summary>
+    private readonly record struct PendingEntry(LayerEntry Entry, StoredFile? Stored, SmallFileBatch? Batch, int Index)
+    {
+        public bool IsReady => Batch is null || Batch.IsEncoded;
     }
 
     private static bool IsWhiteoutName(string path)

@@ -50,8 +50,8 @@ public sealed record ImagePublisherOptions
     public LayerLimits LayerLimits { get; init; } = new();
 
     /// <summary>
-    /// Compress small files on other cores while a layer is being decompressed. Off by default: on
-    /// the 2-CPU test VM it halved throughput (22 vs 41 MB/s); worth measuring on many-core hosts.
+    /// Compress small files on other cores, in batches, while a layer is being decompressed (see
+    /// <see cref="LayerIngestOptions.PipelineSmallFiles"/>). Off by default.
     /// </summary>
     public bool PipelineSmallFiles { get; init; }
 

@@ -130,7 +130,44 @@ public sealed class FileContentWriterTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => sink.WriteRootFileAsync("../escape", "x"u8.ToArray(), CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData(300_000)]
+    [InlineData(10_000_000)]
+    public async Task Same_content_gets_the_same_objects_whatever_sizes_the_reads_return(int size)
+    {
+        // Compressible but not trivially: zlib-ng's output would change with the split of its input.
+        var random = new Random(5);
+        var content = new byte[size];
+        for (var i = 0; i < size; i++)
+        {
+            content[i] = (byte)(random.Next(16) == 0 ? random.Next(256) : 'a' + (i / 7 % 5));
+        }
+
+        var writer = new FileContentWriter(new FileSystemObjectSink(_repo.Path), new FileContentOptions { CompressionLevel = 1 });
+
+        var whole = await writer.WriteAsync(new MemoryStream(content), CancellationToken.None);
+        var trickled = await writer.WriteAsync(new ShortReadStream(content, new Random(9)), CancellationToken.None);
+
+        Assert.Equal(whole.Hash, trickled.Hash);
+        Assert.Equal(whole.Chunks, trickled.Chunks);
+        Assert.Equal(size > 8_000_000, whole.IsChunked);
+    }
+
     public void Dispose() => _repo.Dispose();
+
+    /// <summary>Returns at most a random 1–20,000 bytes per read, as a tar entry read through gzip does.</summary>
+    private sealed class ShortReadStream(byte[] content, Random random) : MemoryStream(content, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, random.Next(1, 20_000)));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, random.Next(1, 20_000))]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, random.Next(1, 20_000))], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, random.Next(1, 20_000)), cancellationToken);
+    }
 
     private sealed class FailingStream : Stream
     {
