@@ -43,15 +43,24 @@ public sealed class Authenticator(
     /// <remarks>
     /// A hit in the <see cref="StateCache{T}"/> (void after any change made through this process) is
     /// re-checked for a robot's expiry, which passes without any change being made.
+    /// <para>
+    /// A <see cref="ValueTask{T}"/> answered synchronously on a cache hit (every request but one per
+    /// <c>Auth:StateCacheDuration</c> for a busy client): no task, no state machine on the request path.
+    /// </para>
     /// </remarks>
-    public async Task<Principal?> ResolveAsync(string subject, string stamp, CancellationToken cancellationToken)
+    public ValueTask<Principal?> ResolveAsync(string subject, string stamp, CancellationToken cancellationToken)
     {
         var key = subject + "\n" + stamp;
         if (cache is not null && cache.TryGet(key, out var cached))
         {
-            return cached.Robot is { } r && !IsUsable(r) ? null : cached;
+            return new(cached.Robot is { } r && !IsUsable(r) ? null : cached);
         }
 
+        return new(LookUpAndRememberAsync(key, subject, stamp, cancellationToken));
+    }
+
+    private async Task<Principal?> LookUpAndRememberAsync(string key, string subject, string stamp, CancellationToken cancellationToken)
+    {
         var filledAt = generation?.Current ?? 0;
         var principal = await LookUpAsync(subject, stamp, cancellationToken).ConfigureAwait(false);
         if (principal is not null)

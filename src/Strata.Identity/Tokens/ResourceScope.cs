@@ -49,6 +49,27 @@ public sealed record ResourceScope(string Type, string Name, IReadOnlyList<strin
     }
 
     /// <summary>True when this grant covers <paramref name="action"/> on the named resource.</summary>
-    public bool Allows(string type, string name, string action) =>
-        Type == type && Name == name && (Actions.Contains(action) || Actions.Contains("*"));
+    /// <remarks>
+    /// One pass over the actions with ordinal comparisons: this runs for every authorized registry
+    /// request, where LINQ's <c>Contains</c> on the interface cost two generic searches through
+    /// interface dispatch.
+    /// </remarks>
+    public bool Allows(string type, string name, string action)
+    {
+        if (!string.Equals(Type, type, StringComparison.Ordinal) || !string.Equals(Name, name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Actions.Count; i++)
+        {
+            var granted = Actions[i];
+            if (string.Equals(granted, action, StringComparison.Ordinal) || granted == "*")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -10,7 +10,7 @@ namespace Strata.Server.Auth;
 public interface IOciAuthorizer
 {
     /// <summary>True when the request may proceed; otherwise the refusal (401 + challenge, or 403) has been written.</summary>
-    Task<bool> AuthorizeAsync(HttpContext context, OciRoute route);
+    ValueTask<bool> AuthorizeAsync(HttpContext context, OciRoute route);
 
     /// <summary>Serves <c>/v2/_catalog</c> with only the repositories the caller may see.</summary>
     Task CatalogAsync(HttpContext context);

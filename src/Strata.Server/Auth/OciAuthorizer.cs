@@ -32,9 +32,29 @@ public sealed class OciAuthorizer(
 {
     public const string PrincipalItem = "strata.principal";
 
-    public async Task<bool> AuthorizeAsync(HttpContext context, OciRoute route)
+    /// <remarks>
+    /// The request nearly every pull is — a known bearer token whose grant covers the route — is
+    /// decided synchronously: no state machine or task on the request path. Everything else (Basic
+    /// credentials, anonymous callers, refusals, mounts, cache misses) takes the same checks, awaited.
+    /// </remarks>
+    public ValueTask<bool> AuthorizeAsync(HttpContext context, OciRoute route)
     {
-        var authentication = await authenticator.AuthenticateAsync(context).ConfigureAwait(false);
+        var authenticating = authenticator.AuthenticateAsync(context);
+        if (authenticating.IsCompletedSuccessfully
+            && authenticating.Result is { Principal: { } principal, Token: { } token }
+            && route.Kind is not (OciRouteKind.Ping or OciRouteKind.Catalog or OciRouteKind.UploadStart)
+            && TokenAllows(token, route.Name, OciRouteActions.For(route.Kind, context.Request.Method)))
+        {
+            Audit(context, principal, route, success: true);
+            return new(true);
+        }
+
+        return new(AuthorizeAsync(context, route, authenticating));
+    }
+
+    private async Task<bool> AuthorizeAsync(HttpContext context, OciRoute route, ValueTask<RequestAuthentication> authenticating)
+    {
+        var authentication = await authenticating.ConfigureAwait(false);
         if (authentication.Principal is not { } principal)
         {
             await RefuseCredentialsAsync(context, authentication).ConfigureAwait(false);
@@ -98,18 +118,9 @@ public sealed class OciAuthorizer(
 
     private async Task<bool> AllowsAsync(Principal principal, TokenClaims? token, string repository, IReadOnlyList<string> actions, CancellationToken cancellationToken)
     {
-        // Plain loops: this runs on every request, and LINQ with a captured variable allocates.
         if (token is not null)
         {
-            foreach (var action in actions)
-            {
-                if (!token.Allows(ResourceScope.RepositoryType, repository, action))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return TokenAllows(token, repository, actions);
         }
 
         if (ProjectNames.OfRepository(repository) is not { } project)
@@ -121,6 +132,20 @@ public sealed class OciAuthorizer(
         foreach (var action in actions)
         {
             if (!access.Allows(Resources.Repository, action))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the token grants every action; a plain loop, as this runs on every request (LINQ with a captured variable allocates).</summary>
+    private static bool TokenAllows(TokenClaims token, string repository, IReadOnlyList<string> actions)
+    {
+        for (var i = 0; i < actions.Count; i++)
+        {
+            if (!token.Allows(ResourceScope.RepositoryType, repository, actions[i]))
             {
                 return false;
             }
@@ -184,12 +209,6 @@ public sealed class OciAuthorizer(
             return;
         }
 
-        // RecordAsync: when the audit queue is full the callback waits without holding a thread (see BatchingAuditSink).
-        context.Response.OnCompleted(() =>
-        {
-            var status = context.Response.StatusCode;
-            return audit.RecordAsync(new AuditEntry(0, time.GetUtcNow(), principal.DisplayName, action, resource, project, status < 400, client,
-                status < 400 ? null : $"status {status}"), CancellationToken.None).AsTask();
-        });
+        context.Response.OnCompleted(CompletedRequestAudit.RecordAsync, new CompletedRequestAudit(context, audit, time, principal.DisplayName, action, resource, project, client));
     }
 }
