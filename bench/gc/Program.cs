@@ -26,7 +26,7 @@ var blobBytes = Arg("--blob-bytes", 256);
 var pushBytes = Arg("--push-bytes", 64 * 1024);
 var concurrency = Arg("--gc-concurrency", 4);
 var batchSize = Arg("--batch-size", 200);
-var workShare = ArgDouble("--work-share", 0.5);
+var workShare = ArgDouble("--work-share", 0.15);
 var warmUpSeconds = Arg("--warm-up-seconds", 20);
 var data = Path.Combine(Path.GetTempPath(), "strata-gc-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(data);
