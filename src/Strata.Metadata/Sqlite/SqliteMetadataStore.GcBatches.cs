@@ -33,6 +33,10 @@ public sealed partial class SqliteMetadataStore
     // One slice of the plainly-kept statement decides at most this many reviews (a bound on one statement).
     private const int MaxPlainlyKeptSlice = 2_000;
 
+    // What the last slice decided: the next one is at most about twice that, so that where the oldest due reviews
+    // are mostly garbage (decided one by one) a slice does not spend the budget re-checking them.
+    private int _plainlyKeptLastDecided = 16;
+
     private readonly StepCost _plainlyKeptRowCost = new(TimeSpan.FromMicroseconds(20));
     private readonly StepCost _blobReviewCost = new(TimeSpan.FromMicroseconds(300));
     private readonly StepCost _manifestReviewCost = new(TimeSpan.FromMicroseconds(500));
@@ -98,7 +102,8 @@ public sealed partial class SqliteMetadataStore
                 // reviews include some that must be decided one by one (the next slice would find them again).
                 while (kept < limit)
                 {
-                    var size = (int)Math.Min(Math.Min(limit - kept, MaxPlainlyKeptSlice), _plainlyKeptRowCost.Fitting(BatchWorkTicks - (Stopwatch.GetTimestamp() - started)));
+                    var growth = (2 * Volatile.Read(ref _plainlyKeptLastDecided)) + 8;
+                    var size = (int)Math.Min(Math.Min(limit - kept, Math.Min(MaxPlainlyKeptSlice, growth)), _plainlyKeptRowCost.Fitting(BatchWorkTicks - (Stopwatch.GetTimestamp() - started)));
                     if (size < 1)
                     {
                         break;
@@ -112,6 +117,7 @@ public sealed partial class SqliteMetadataStore
                         ("@limit", size));
                     _plainlyKeptRowCost.Record(Stopwatch.GetTimestamp() - slice, size);
                     kept += decided;
+                    Volatile.Write(ref _plainlyKeptLastDecided, decided);
                     if (decided < size)
                     {
                         break;
