@@ -61,9 +61,9 @@ public sealed class GcOptions
     /// pauses t × (1 − share) / share, leaving the rest of the cores and of the database to requests.
     /// Default 0.15: on a small machine the collector's SQL work competes with requests for the cores and
     /// SQLite's single writer, and the push/pull throughput lost during collection grew with the share
-    /// (about 22 % lost at 0.5, 16 % at 0.25 on 2 cores); at 0.15 the registry kept its full rate in the
-    /// benchmark and a 100,000-blob registry was collected in about 2 min (870 reviews/s, far above any
-    /// steady push rate). Operators of idle or large machines raise it
+    /// (about 22 % lost at 0.5 before the third pass); at 0.15 the registry kept 89 % of its rate in the
+    /// benchmark and a 100,000-blob registry was collected in about 1.5 min (over 1,000 reviews/s, far
+    /// above any steady push rate). Operators of idle or large machines raise it
     /// (docs/architecture.md, "GC pace and a steady benchmark"; docs/benchmarks.md).
     /// </summary>
     [Range(0.01, 1.0)]
