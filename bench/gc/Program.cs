@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Diagnostics.Metrics;
@@ -14,6 +12,11 @@ using Strata.Server.Hosting;
 // whose tag was deleted), generated directly (blob files + metadata through the store API); then
 // the push/pull throughput of the running registry over HTTP without collection, and again while
 // one collection run (POST /api/v1/gc) deletes the garbage. Usage: bench/gc-bench.sh [options].
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadGenerator.RunAsync(args);
+}
+
 var blobs = Arg("--blobs", 100_000);
 var layersPerImage = Arg("--layers", 9);
 var garbagePercent = Arg("--garbage-percent", 10);
@@ -23,7 +26,8 @@ var blobBytes = Arg("--blob-bytes", 256);
 var pushBytes = Arg("--push-bytes", 64 * 1024);
 var concurrency = Arg("--gc-concurrency", 4);
 var batchSize = Arg("--batch-size", 200);
-var workShare = ArgDouble("--work-share", 0.5);
+var workShare = ArgDouble("--work-share", 0.15);
+var warmUpSeconds = Arg("--warm-up-seconds", 20);
 var data = Path.Combine(Path.GetTempPath(), "strata-gc-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(data);
 Console.WriteLine($"# Garbage collection benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -50,46 +54,60 @@ try
         ["Publish:Enabled"] = "false",
         ["Auth:Enabled"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     });
     await app.StartAsync();
     using var http = new HttpClient { BaseAddress = StrataServer.GetListeningUri(app), Timeout = TimeSpan.FromMinutes(30) };
 
     Console.WriteLine(Invariant($"gc settings: concurrency {concurrency}, review batch {batchSize}, work share {workShare}"));
     using var locks = new WriteLockListener();
-    var warm = await LoadAsync(http, clients, TimeSpan.FromSeconds(3), pushBytes, "warm", () => false);
+    var records = Path.Combine(data, "load-records.txt");
+    using var generator = StartLoadGenerator(StrataServer.GetListeningUri(app), clients, pushBytes, records);
+
+    // One continuous load from here on; the phases are windows of it. The warm-up lets the JIT, the
+    // HTTP connections and SQLite's caches settle, so "before" is not a cold start.
+    var warmUpStarted = LoadGenerator.UnixMilliseconds();
+    await Task.Delay(TimeSpan.FromSeconds(warmUpSeconds));
     locks.Reset();
     var cpuBefore = ProcessCpuSeconds();
-    var without = await LoadAsync(http, clients, TimeSpan.FromSeconds(loadSeconds), pushBytes, "base", () => false);
+    var beforeStarted = LoadGenerator.UnixMilliseconds();
+    await Task.Delay(TimeSpan.FromSeconds(loadSeconds));
+    var beforeEnded = LoadGenerator.UnixMilliseconds();
     var cpuWithout = ProcessCpuSeconds() - cpuBefore;
     var locksWithout = locks.Snapshot();
-    Console.WriteLine($"without gc: {without}");
     locks.Reset();
     cpuBefore = ProcessCpuSeconds();
 
     var gcWatch = Stopwatch.StartNew();
-    var gcDone = false;
-    var gc = Task.Run(async () =>
+    JsonElement report;
+    using (var response = await http.PostAsync("api/v1/gc", null))
     {
-        using var response = await http.PostAsync("api/v1/gc", null);
-        var body = await response.Content.ReadAsStringAsync();
-        gcDone = true;
-        gcWatch.Stop();
-        return JsonDocument.Parse(body).RootElement.Clone();
-    });
-    var during = await LoadAsync(http, clients, TimeSpan.FromHours(1), pushBytes, "during", () => gcDone);
-    var report = await gc;
+        report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    gcWatch.Stop();
+    var gcEnded = LoadGenerator.UnixMilliseconds();
     var cpuDuring = ProcessCpuSeconds() - cpuBefore;
     var locksDuring = locks.Snapshot();
 
-    // The anchor again, after the collection: on a shared machine the load drifts, so the ratio is
-    // taken against the mean of the phases before and after.
-    var afterGc = await LoadAsync(http, clients, TimeSpan.FromSeconds(loadSeconds), pushBytes, "after", () => false);
+    // The anchor again, after the collection: the ratio is taken against the mean of the phases before
+    // and after, so a drift of the machine (or of the registry warming up further) cancels out.
+    await Task.Delay(TimeSpan.FromSeconds(loadSeconds));
+    var afterEnded = LoadGenerator.UnixMilliseconds();
+    var operations = await StopLoadGeneratorAsync(generator, records);
+    var warm = LoadResult.Of(operations, warmUpStarted, beforeStarted);
+    var without = LoadResult.Of(operations, beforeStarted, beforeEnded);
+    var during = LoadResult.Of(operations, beforeEnded, gcEnded);
+    var afterGc = LoadResult.Of(operations, gcEnded, afterEnded);
+    Console.WriteLine($"load: {clients} clients in a separate process, warm-up {warmUpSeconds} s ({warm.Operations} ops)");
+    Console.WriteLine($"without gc: {without}");
     Console.WriteLine($"after gc:   {afterGc}");
     var anchor = (without.OpsPerSecond + afterGc.OpsPerSecond) / 2;
     var deleted = report.GetProperty("blobsDeleted").GetInt64();
     var manifests = report.GetProperty("manifestsDeleted").GetInt64();
     var seconds = gcWatch.Elapsed.TotalSeconds;
     Console.WriteLine($"during gc:  {during}");
+    Console.WriteLine(Invariant($"baseline drift (after / before): {afterGc.OpsPerSecond / without.OpsPerSecond:P0}"));
     Console.WriteLine();
     Console.WriteLine("| figure | value |");
     Console.WriteLine("|---|---:|");
@@ -116,7 +134,7 @@ try
     WriteLockListener.Print("without gc", locksWithout, without.Elapsed);
     WriteLockListener.Print("during gc", locksDuring, during.Elapsed);
     Console.WriteLine();
-    Console.WriteLine($"after: load {Load()}; warm-up {warm.Operations} ops");
+    Console.WriteLine($"after: load {Load()}");
     await app.StopAsync();
     return 0;
 }
@@ -140,7 +158,7 @@ double ArgDouble(string name, double fallback)
     return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
-// utime + stime of this process (server, load clients and collector share it), in seconds.
+// utime + stime of this process (the server and its collector; the load runs in its own process), in seconds.
 static double ProcessCpuSeconds()
 {
     var stat = File.ReadAllText("/proc/self/stat");
@@ -200,78 +218,49 @@ static byte[] Manifest(IReadOnlyList<(Digest Digest, long Size)> blobs)
         $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{Descriptor("application/vnd.oci.image.config.v1+json", blobs[0])}},"layers":[{{string.Join(",", blobs.Skip(1).Select(b => Descriptor("application/vnd.oci.image.layer.v1.tar", b)))}}]}""");
 }
 
-// Each client loops: push one fresh blob (monolithic POST) and a manifest tagging it, then pull that
-// manifest and blob back, until the time is up or the stop condition holds.
-static async Task<LoadResult> LoadAsync(HttpClient http, int clients, TimeSpan duration, int pushBytes, string label, Func<bool> stop)
+// The load generator: this program again, in load mode, its output the operations it completed.
+static Process StartLoadGenerator(Uri server, int clients, int pushBytes, string records)
 {
-    var pushes = new List<double>();
-    var pulls = new List<double>();
-    var operations = 0;
-    var watch = Stopwatch.StartNew();
-    var tasks = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+    var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
     {
-        var content = new byte[pushBytes];
-        var sequence = 0;
-        while (watch.Elapsed < duration && !stop())
-        {
-            RandomNumberGenerator.Fill(content);
-            var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-            var repository = $"load/{label}{client}";
-            var push = Stopwatch.StartNew();
-            using (var body = new ByteArrayContent(content))
-            {
-                body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                using var response = await http.PostAsync($"v2/{repository}/blobs/uploads/?digest={digest}", body);
-                response.EnsureSuccessStatusCode();
-            }
+        info.ArgumentList.Add(typeof(LoadGenerator).Assembly.Location);
+    }
 
-            var config = $$"""{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{digest}}","size":{{pushBytes}}}""";
-            var manifest = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{config}},"layers":[{{config.Replace("config.v1+json", "layer.v1.tar")}}]}""");
-            var tag = $"v{sequence++}";
-            using (var body = new ByteArrayContent(manifest))
-            {
-                body.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.oci.image.manifest.v1+json");
-                using var response = await http.PutAsync($"v2/{repository}/manifests/{tag}", body);
-                response.EnsureSuccessStatusCode();
-            }
+    foreach (var argument in (string[])["load", server.ToString(), clients.ToString(CultureInfo.InvariantCulture), pushBytes.ToString(CultureInfo.InvariantCulture), records])
+    {
+        info.ArgumentList.Add(argument);
+    }
 
-            lock (pushes)
-            {
-                pushes.Add(push.Elapsed.TotalMilliseconds);
-            }
+    return Process.Start(info)!;
+}
 
-            var pull = Stopwatch.StartNew();
-            using (var request = new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{tag}"))
-            {
-                request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
-                using var response = await http.SendAsync(request);
-                response.EnsureSuccessStatusCode();
-                await response.Content.ReadAsByteArrayAsync();
-            }
+static async Task<List<OperationRecord>> StopLoadGeneratorAsync(Process generator, string records)
+{
+    generator.StandardInput.Close();
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+    await generator.WaitForExitAsync(timeout.Token);
+    if (generator.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"the load generator failed (exit {generator.ExitCode})");
+    }
 
-            using (var response = await http.GetAsync($"v2/{repository}/blobs/{digest}"))
-            {
-                response.EnsureSuccessStatusCode();
-                var bytes = await response.Content.ReadAsByteArrayAsync();
-                if (bytes.Length != pushBytes)
-                {
-                    throw new InvalidOperationException("short blob");
-                }
-            }
-
-            lock (pushes)
-            {
-                pulls.Add(pull.Elapsed.TotalMilliseconds);
-                operations += 2;
-            }
-        }
-    })).ToList();
-    await Task.WhenAll(tasks);
-    return new LoadResult(operations, watch.Elapsed, pushes, pulls);
+    return [.. (await File.ReadAllLinesAsync(records)).Select(OperationRecord.Parse)];
 }
 
 internal sealed record LoadResult(int Operations, TimeSpan Elapsed, List<double> Pushes, List<double> Pulls)
 {
+    /// <summary>The operations that completed within [from, to) (Unix ms), as one phase.</summary>
+    public static LoadResult Of(IReadOnlyList<OperationRecord> records, double from, double to)
+    {
+        var phase = records.Where(r => r.EndedAt >= from && r.EndedAt < to).ToList();
+        return new LoadResult(
+            phase.Count,
+            TimeSpan.FromMilliseconds(to - from),
+            [.. phase.Where(r => r.Kind == 'P').Select(r => r.Milliseconds)],
+            [.. phase.Where(r => r.Kind == 'G').Select(r => r.Milliseconds)]);
+    }
+
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
 
     public double PushP50 => Percentile(Pushes, 0.5);

@@ -25,6 +25,40 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformanceTests
     }
 
     [Fact]
+    public async Task Gc_batches_decide_a_large_backlog_in_slices_keeping_every_referenced_blob_and_condemning_the_rest()
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            await PushImageAsync($"team/app{i % 7}", $"image{i}", $"v{i}");
+        }
+
+        var abandoned = TestData.Blob("abandoned");
+        await Store.LinkBlobAsync("team/app0", abandoned, Ct);
+        Clock.Advance(Gc.GracePeriod + TimeSpan.FromSeconds(1));
+
+        // The plainly-kept statement runs in slices that fit the hold budget, so the 801 due reviews may
+        // take several batches even with a limit above them all; every one is decided exactly once.
+        var decided = 0;
+        var batches = 0;
+        var reviews = new List<Strata.Metadata.Contracts.Gc.BlobReview>();
+        while ((await Store.ReviewBlobsAsync(Gc, 10_000, Ct)) is { Decided: > 0 } batch)
+        {
+            decided += batch.Decided;
+            reviews.AddRange(batch.Reviews);
+            Assert.True(++batches < 10_000, "batches never run out");
+        }
+
+        Assert.Equal(801, decided);
+        var condemned = Assert.Single(reviews, r => r.Verdict == Strata.Metadata.Contracts.Gc.GcVerdict.Condemned);
+        Assert.Equal(abandoned.Digest, condemned.Digest);
+
+        // Nothing else is due; the condemned blob's review stays leased until its deletion completes.
+        var backlog = await Store.GetBacklogAsync(Ct);
+        Assert.Equal((1L, 1L), (backlog.BlobReviews, backlog.BlobsDeleting));
+        Assert.Equal(0, (await Store.ReviewBlobsAsync(Gc, 10_000, Ct)).Decided);
+    }
+
+    [Fact]
     public async Task Database_is_in_WAL_mode_with_the_latest_schema_version()
     {
         await using var connection = await OpenRawAsync();

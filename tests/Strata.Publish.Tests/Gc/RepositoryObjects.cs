@@ -50,6 +50,28 @@ internal static class RepositoryObjects
         return reachable;
     }
 
+    /// <summary>
+    /// The revisions still stored before the current one, newest first, with the time each was
+    /// published (its root catalog's <c>last_modified</c>), following previous-revision links back to
+    /// the first root catalog that is gone.
+    /// </summary>
+    public static async Task<List<(long Revision, DateTimeOffset Published)>> RevisionsAsync(
+        RepositoryReader current, string repositoryDirectory, string scratchDirectory, CancellationToken cancellationToken)
+    {
+        var revisions = new List<(long, DateTimeOffset)>();
+        var cache = new CatalogCache(new FileSystemRepositorySource(repositoryDirectory), Path.Combine(scratchDirectory, "verify-" + Guid.NewGuid().ToString("N")));
+        using var root = await cache.OpenAsync(current.Manifest.Manifest.RootCatalogHash, 0, cancellationToken);
+        var previous = root.PreviousRevision;
+        while (previous is { } hash && File.Exists(Path.Combine(repositoryDirectory, new ObjectId(hash, ObjectKind.Catalog).Path)))
+        {
+            using var catalog = await cache.OpenAsync(hash, 0, cancellationToken);
+            revisions.Add((catalog.Revision, DateTimeOffset.FromUnixTimeSeconds(catalog.LastModified)));
+            previous = catalog.PreviousRevision;
+        }
+
+        return revisions;
+    }
+
     private static async Task AddTreeAsync(CatalogCache cache, ContentHash hash, HashSet<string> reachable, CancellationToken cancellationToken)
     {
         reachable.Add(new ObjectId(hash, ObjectKind.Catalog).Path);
