@@ -79,11 +79,13 @@ public sealed class JobWorkerTests
     public async Task A_long_job_keeps_its_lease_by_renewing_it()
     {
         await using var fixture = await SqliteQueueFixture.CreateAsync();
-        var options = new JobWorkerOptions { LeaseDuration = TimeSpan.FromMilliseconds(600) };
+        // A 2 s lease outlived 2.5 times over: a 600 ms lease was stolen once on a loaded CI machine,
+        // where one renewal came later than the whole lease.
+        var options = new JobWorkerOptions { LeaseDuration = TimeSpan.FromSeconds(2) };
         string? stolenBy = null;
         var handler = new RecordingHandler("publish", async (job, ct) =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            await Task.Delay(TimeSpan.FromSeconds(5), ct);
             // Another worker tries to take the job while it runs: the renewed lease must hold.
             stolenBy = (await fixture.Store.LeaseAsync(["publish"], "thief", options.LeaseDuration, ct))?.LeaseOwner;
             return null;
