@@ -34,36 +34,15 @@ internal sealed partial class StrataMountProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var output = new StringBuilder();
         var mounted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        void OnLine(object sender, DataReceivedEventArgs e)
+        var process = StrataServerProcess.StartCapturing(info, output, line =>
         {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (e.Data.Contains("mounted on", StringComparison.Ordinal))
+            if (line.Contains("mounted on", StringComparison.Ordinal))
             {
                 mounted.TrySetResult();
             }
-        }
-
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        });
         var mount = new StrataMountProcess(process, output, mountpoint);
         if (await Task.WhenAny(mounted.Task, process.WaitForExitAsync(), Task.Delay(StartTimeout)) != mounted.Task)
         {

@@ -41,37 +41,15 @@ internal sealed partial class StrataServerProcess : IAsyncDisposable
 
         // An empty working directory of its own: strata reads strata.json from there.
         info.WorkingDirectory = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "cwd")).FullName;
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
         var output = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        void OnLine(object sender, DataReceivedEventArgs e)
+        var process = StartCapturing(info, output, line =>
         {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-
-            if (ListeningLine().Match(e.Data) is { Success: true } match)
+            if (ListeningLine().Match(line) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value + "/"));
             }
-        }
-
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        });
         var first = await Task.WhenAny(listening.Task, process.WaitForExitAsync(), Task.Delay(StartTimeout));
         if (first != listening.Task)
         {
@@ -126,6 +104,41 @@ internal sealed partial class StrataServerProcess : IAsyncDisposable
         {
             // Already gone.
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="info"/> with both output streams captured line by line into
+    /// <paramref name="output"/> (for failure messages), handing each line to <paramref name="onLine"/>
+    /// as well, which is how callers notice readiness ("Now listening on", "mounted on").
+    /// </summary>
+    internal static Process StartCapturing(ProcessStartInfo info, StringBuilder output, Action<string> onLine)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        void OnLine(object sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            onLine(e.Data);
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>How to run the <c>strata</c> command built beside the tests (arguments to be added).</summary>
